@@ -1,0 +1,39 @@
+"""Data for GANs: MNIST / Fashion-MNIST, arrays, image folders and 2-D Gaussian mixtures.
+
+Every loader returns float32 images in NHWC layout with values in [-1, 1] (2-D mixtures return
+float32 points), and validates its input at the boundary with a ``ValueError``/``TypeError`` that
+names the problem.
+
+Example:
+    >>> from ganlib import data
+    >>> data.ring(4, seed=0).shape
+    (4, 2)
+"""
+
+from __future__ import annotations
+
+from ganlib.data.arrays import ValueRange, from_array, scale_to_symmetric
+from ganlib.data.folders import IMAGE_EXTENSIONS, image_folder
+from ganlib.data.idx import IDX_DTYPES, parse_idx, read_idx, write_idx
+from ganlib.data.mixtures import Mixture, grid, grid_mixture, ring, ring_mixture
+from ganlib.data.mnist import DataNotFoundError, load_fashion_mnist, load_mnist
+
+__all__ = [
+    "IDX_DTYPES",
+    "IMAGE_EXTENSIONS",
+    "DataNotFoundError",
+    "Mixture",
+    "ValueRange",
+    "from_array",
+    "grid",
+    "grid_mixture",
+    "image_folder",
+    "load_fashion_mnist",
+    "load_mnist",
+    "parse_idx",
+    "read_idx",
+    "ring",
+    "ring_mixture",
+    "scale_to_symmetric",
+    "write_idx",
+]
