@@ -1,0 +1,38 @@
+"""Model builders: generator and discriminator architectures as small, overridable hooks.
+
+A builder holds an architecture's settings; ``build()`` returns a functional
+``keras.Model`` with ganlib's contract:
+
+- generator: ``z`` ``(batch, latent_dim)`` [and int labels ``(batch,)``] -> images
+  ``(batch, *output_shape)`` in [-1, 1] (tanh; ``output_activation=None`` is linear);
+- discriminator: images [and labels] -> one logit per sample ``(batch, 1)``
+  (``output_activation="sigmoid"`` gives probabilities).
+
+Example:
+    >>> import numpy as np
+    >>> from ganlib import models
+    >>> g = models.MLPGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
+    >>> d = models.MLPDiscriminator(input_shape=(28, 28, 1)).build()
+    >>> d(g(np.zeros((2, 100)))).shape
+    TensorShape([2, 1])
+"""
+
+from __future__ import annotations
+
+from ganlib.models import layers
+from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
+from ganlib.models.mlp import MLPDiscriminator, MLPGenerator
+from ganlib.models.registry import available, from_config, get, register, serialize
+
+__all__ = [
+    "DiscriminatorBuilder",
+    "GeneratorBuilder",
+    "MLPDiscriminator",
+    "MLPGenerator",
+    "available",
+    "from_config",
+    "get",
+    "layers",
+    "register",
+    "serialize",
+]
