@@ -54,7 +54,8 @@ def scale_to_symmetric(x: np.ndarray, value_range: str) -> np.ndarray:
         >>> scale_to_symmetric(np.array([0, 255], dtype=np.uint8), "uint8")
         array([-1.,  1.], dtype=float32)
     """
-    values = np.asarray(x, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        values = np.asarray(x, dtype=np.float32)
     if value_range == "uint8":
         return values / np.float32(127.5) - np.float32(1.0)
     if value_range == "unit":
@@ -82,7 +83,9 @@ def _as_numeric(x: Any, name: str) -> np.ndarray:
     return array
 
 
-def _reshape(x: np.ndarray, shape: Sequence[int] | None) -> tuple[np.ndarray, bool]:
+def _reshape(
+    x: np.ndarray, shape: Sequence[int] | None, n_labels: int | None
+) -> tuple[np.ndarray, bool]:
     """Return NHWC images (or (N, D) vectors) and whether the result is vectors."""
     if x.ndim == 0:
         raise ValueError(f"`x` must be an array of samples. Received: a scalar {x.item()!r}")
@@ -114,7 +117,8 @@ def _reshape(x: np.ndarray, shape: Sequence[int] | None) -> tuple[np.ndarray, bo
     if x.ndim == 2:
         return x, True
     if x.ndim == 3:
-        if x.shape[-1] in (1, 3, 4):
+        one_image = x.shape[-1] in (1, 3, 4) if n_labels is None else n_labels == 1
+        if one_image and n_labels != x.shape[0]:
             return x[None], False  # one HWC image
         return x[..., None], False  # (N, H, W) grayscale
     if x.ndim == 4:
@@ -163,7 +167,9 @@ def from_array(
     """Validate an array of images (or 2-D points) and scale it to float32 in [-1, 1].
 
     Accepted layouts: NHWC ``(N, H, W, C)``; grayscale ``(N, H, W)`` (a channel axis is added);
-    one HWC image ``(H, W, C)`` with C in {1, 3, 4}; flat ``(N, D)`` with ``shape=(H, W[, C])``;
+    one HWC image ``(H, W, C)`` with C in {1, 3, 4} (a rank-3 array whose last axis is 1, 3 or 4
+    is read as one image unless ``y`` has one label per first-axis entry; pass ``x[None]`` or
+    ``x[..., None]`` to be explicit); flat ``(N, D)`` with ``shape=(H, W[, C])``;
     vectors ``(N, D)`` such as 2-D points (kept as they are).
 
     ``value_range`` says what the input values mean: ``"uint8"`` (0..255, mapped by
@@ -214,7 +220,8 @@ def from_array(
             f"`batch_size` must be a positive integer or None. Received: batch_size={batch_size!r}"
         )
     array = _as_numeric(x, "x")
-    array, vectors = _reshape(array, shape)
+    n_labels = None if y is None else int(np.shape(y)[0]) if np.ndim(y) > 0 else None
+    array, vectors = _reshape(array, shape, n_labels)
     if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"`x` contains {bad} NaN or Inf value(s)")
