@@ -21,15 +21,19 @@ from __future__ import annotations
 
 from ganlib.models import layers
 from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
+from ganlib.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_plan
 from ganlib.models.mlp import MLPDiscriminator, MLPGenerator
 from ganlib.models.registry import available, from_config, get, register, serialize
 
 __all__ = [
+    "DCGANDiscriminator",
+    "DCGANGenerator",
     "DiscriminatorBuilder",
     "GeneratorBuilder",
     "MLPDiscriminator",
     "MLPGenerator",
     "available",
+    "dcgan_plan",
     "from_config",
     "get",
     "layers",

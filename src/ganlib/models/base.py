@@ -88,6 +88,14 @@ def _fraction(value: Any, name: str) -> float:
     return float(value)
 
 
+def _slope(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(
+            f"`negative_slope` must be a non-negative number. Received: negative_slope={value!r}"
+        )
+    return float(value)
+
+
 def _units(value: Any, name: str) -> tuple[int, ...]:
     if isinstance(value, Sequence) and len(value) == 0:
         return ()

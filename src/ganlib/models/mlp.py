@@ -14,19 +14,12 @@ from ganlib.models.base import (
     GeneratorBuilder,
     Tensor,
     _fraction,
+    _slope,
     _units,
 )
 from ganlib.models.registry import register
 
 __all__ = ["MLPDiscriminator", "MLPGenerator"]
-
-
-def _slope(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(
-            f"`negative_slope` must be a non-negative number. Received: negative_slope={value!r}"
-        )
-    return float(value)
 
 
 @register("mlp_generator")
