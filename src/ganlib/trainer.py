@@ -1,0 +1,491 @@
+"""`GANTrainer`: a `keras.Model` whose `train_step` runs the D update(s), then the G update.
+
+Keras is the loop: `fit`, `History`, callbacks, `steps_per_execution`, `jit_compile` and
+`tf.distribute` strategies all come from Keras and TensorFlow. Gradients are taken over explicit
+variable lists (`discriminator.trainable_variables`, `generator.trainable_variables`); no
+`trainable` flag is ever toggled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import inspect
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+__all__ = ["GANTrainer"]
+
+_DATA_HINT = "convert images with ganlib.data.from_array (float32 in [-1, 1]) before training"
+
+
+def _input_shapes(model: keras.Model) -> list[tuple[int | None, ...]]:
+    inputs = getattr(model, "inputs", None)
+    if not inputs:
+        return []
+    return [tuple(t.shape[1:]) for t in inputs]
+
+
+def _find_num_classes(model: keras.Model) -> int | None:
+    for layer in model._flatten_layers(include_self=False):
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.input_dim)
+    return None
+
+
+def _architecture(model: keras.Model) -> dict[str, Any]:
+    """What must match between a checkpoint and the model it is restored into."""
+    classes = [type(layer).__name__ for layer in model._flatten_layers(include_self=False)]
+    outputs = getattr(model, "outputs", None) or []
+    return {
+        "inputs": [list(s) for s in _input_shapes(model)],
+        "outputs": [list(t.shape[1:]) for t in outputs],
+        "params": int(sum(int(np.prod(w.shape)) for w in model.weights)),
+        "layers_sha256": hashlib.sha256("/".join(classes).encode()).hexdigest()[:16],
+    }
+
+
+class GANTrainer(keras.Model):
+    """Trains a generator and a discriminator with Keras's own `fit`.
+
+    One `train_step` (see docs/trainer.md) runs `d_steps` discriminator updates on the same
+    real batch, each with fresh latent noise, then `g_steps` generator updates. Losses are
+    averaged over the global batch, so results are the same under `tf.distribute`.
+
+    Args:
+        generator: a built `keras.Model`; input `z` (or `[z, labels]` when conditional).
+        discriminator: a built `keras.Model`; input images (or `[images, labels]`), one
+            logit (or probability) per sample.
+        loss: a `ganlib.losses.GANLoss`; defaults to `losses.NonSaturating()`.
+        penalties: `ganlib.losses.Penalty` objects added (weighted) to the D loss.
+        d_steps: discriminator updates per step (e.g. 5 for WGAN-GP).
+        g_steps: generator updates per step.
+        latent_dim: checked against the generator input when given.
+        num_classes: number of classes of a conditional GAN; read from the generator's
+            `Embedding` layer when omitted.
+        seed: seed of the trainer's latent/label RNG (its state is checkpointed).
+
+    Example:
+        >>> import keras
+        >>> from ganlib import GANTrainer
+        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        >>> d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> trainer = GANTrainer(g, d, seed=0)
+        >>> trainer.compile()
+        >>> x = keras.random.normal((64, 2), seed=1).numpy()
+        >>> history = trainer.fit(x, batch_size=32, epochs=1, verbose=0)
+        >>> sorted(history.history)
+        ['d_fake', 'd_loss', 'd_real', 'g_loss']
+        >>> trainer.sample(3, seed=0).shape
+        (3, 2)
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        loss: Any = None,
+        penalties: Sequence[Any] = (),
+        d_steps: int = 1,
+        g_steps: int = 1,
+        latent_dim: int | None = None,
+        num_classes: int | None = None,
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(generator, keras.Model):
+            raise TypeError(f"`generator` must be a keras.Model. Received: {type(generator)}")
+        if not isinstance(discriminator, keras.Model):
+            raise TypeError(
+                f"`discriminator` must be a keras.Model. Received: {type(discriminator)}"
+            )
+        for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
+        if loss is None:
+            from ganlib import losses
+
+            loss = losses.NonSaturating()
+        for method in ("generator", "discriminator"):
+            if not callable(getattr(loss, method, None)):
+                raise TypeError(
+                    f"`loss` must have `generator` and `discriminator` methods "
+                    f"(a ganlib.losses.GANLoss). Received: loss={loss!r}"
+                )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.loss_fn = loss
+        self.penalties = tuple(penalties)
+        self.d_steps = d_steps
+        self.g_steps = g_steps
+        self._check_models(latent_dim, num_classes)
+
+        if seed is None:
+            seed = int(np.random.randint(0, 2**31 - 1))
+        self.seed = int(seed)
+        # Counter-based RNG state [seed, counter]; "only_first_replica" keeps replicas in sync.
+        self.rng_state = keras.Variable(
+            np.array([self.seed, 0], dtype="int64"),
+            dtype="int64",
+            trainable=False,
+            aggregation="only_first_replica",
+            name="rng_state",
+        )
+        self.step_counter = keras.Variable(
+            0, dtype="int64", trainable=False, aggregation="only_first_replica", name="step"
+        )
+        names = ["d_loss", "g_loss", "d_real", "d_fake"] + [p.name for p in self.penalties]
+        if len(set(names)) != len(names):
+            raise ValueError(f"Metric names must be unique. Received penalties named {names[4:]}")
+        self._trackers = {n: keras.metrics.Mean(name=n) for n in names}
+        self.g_optimizer: keras.optimizers.Optimizer | None = None
+        self.d_optimizer: keras.optimizers.Optimizer | None = None
+        self.ema: Any = None  # set by ganlib.callbacks.GeneratorEMA
+        self.restored_epoch: int | None = None
+        self._restored_ema: dict[str, np.ndarray] | None = None
+        self.built = True
+
+    # ----------------------------------------------------------------- validation
+    def _check_models(self, latent_dim: int | None, num_classes: int | None) -> None:
+        g_in, d_in = _input_shapes(self.generator), _input_shapes(self.discriminator)
+        if len(g_in) not in (1, 2) or len(d_in) not in (1, 2):
+            raise ValueError(
+                "`generator` and `discriminator` must be built models with 1 input (or 2 "
+                f"when conditional). Received input shapes: generator={g_in}, "
+                f"discriminator={d_in}"
+            )
+        if len(g_in) != len(d_in):
+            raise ValueError(
+                "Both models must be conditional (2 inputs) or neither. Received: "
+                f"generator inputs={g_in}, discriminator inputs={d_in}"
+            )
+        self.conditional = len(g_in) == 2
+        self.latent_shape = tuple(int(s) for s in g_in[0] if s is not None)
+        if len(self.latent_shape) != len(g_in[0]):
+            raise ValueError(f"The generator latent input must be fully defined. Got {g_in[0]}")
+        found = self.latent_shape[-1]
+        if latent_dim is not None and latent_dim != found:
+            raise ValueError(
+                f"`latent_dim` does not match the generator input size {found}. "
+                f"Received: latent_dim={latent_dim}"
+            )
+        self.latent_dim = found
+        g_out = tuple(self.generator.outputs[0].shape[1:])
+        if g_out != d_in[0]:
+            raise ValueError(
+                f"Generator output shape {g_out} must equal the discriminator input shape "
+                f"{d_in[0]}."
+            )
+        self.data_shape = g_out
+        self.num_classes: int | None = None
+        if self.conditional:
+            found_classes = _find_num_classes(self.generator)
+            if num_classes is None:
+                num_classes = found_classes
+            if num_classes is None or num_classes < 1:
+                raise ValueError(
+                    "A conditional generator needs `num_classes` (none found in an Embedding "
+                    f"layer). Received: num_classes={num_classes}"
+                )
+            self.num_classes = int(num_classes)
+        elif num_classes is not None:
+            raise ValueError(
+                f"`num_classes` is only for conditional models. Received: num_classes={num_classes}"
+            )
+
+    # ------------------------------------------------------------------- compile
+    def compile(
+        self,
+        g_optimizer: keras.optimizers.Optimizer | None = None,
+        d_optimizer: keras.optimizers.Optimizer | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Sets the optimizers (default `ganlib.optimizers.dcgan()`) and Keras options.
+
+        `kwargs` go to `keras.Model.compile` (`steps_per_execution`, `jit_compile`,
+        `run_eagerly`). Both optimizers are built on their variable lists here, which
+        `tf.distribute` strategies need.
+        """
+        for key in ("optimizer", "loss", "metrics"):
+            if key in kwargs:
+                raise TypeError(f"GANTrainer.compile() takes g_optimizer/d_optimizer, not `{key}`.")
+        if g_optimizer is None or d_optimizer is None:
+            from ganlib import optimizers
+
+            default_g, default_d = optimizers.dcgan()
+            g_optimizer = g_optimizer or default_g
+            d_optimizer = d_optimizer or default_d
+        if g_optimizer is d_optimizer:
+            raise ValueError("`g_optimizer` and `d_optimizer` must be two different instances.")
+        for name, opt in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer)):
+            if not isinstance(opt, keras.optimizers.Optimizer):
+                raise TypeError(f"`{name}` must be a keras optimizer. Received: {opt!r}")
+        super().compile(optimizer=None, **kwargs)
+        self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
+        if not g_optimizer.built:
+            g_optimizer.build(self.generator.trainable_variables)
+        if not d_optimizer.built:
+            d_optimizer.build(self.discriminator.trainable_variables)
+
+    @property
+    def metrics(self) -> list[keras.metrics.Metric]:
+        return list(self._trackers.values())
+
+    def call(self, inputs: Any, training: bool = False) -> Any:
+        """Runs the generator (so the trainer works like a model under strategies)."""
+        return self.generator(inputs, training=training)
+
+    # ---------------------------------------------------------------- the step
+    def _seed(self) -> tf.Tensor:
+        seed = self.rng_state.value
+        self.rng_state.assign_add(tf.constant([0, 1], dtype="int64"))
+        replica = tf.distribute.get_replica_context()
+        if replica is not None and replica.num_replicas_in_sync > 1:
+            seed = tf.random.experimental.stateless_fold_in(seed, replica.replica_id_in_sync_group)
+        return seed
+
+    def _noise(self, batch: tf.Tensor) -> tf.Tensor:
+        shape = tf.concat([[batch], tf.constant(self.latent_shape, tf.int32)], axis=0)
+        return tf.random.stateless_normal(shape, seed=self._seed())
+
+    def _labels_for(self, model: keras.Model, labels: tf.Tensor) -> tf.Tensor:
+        labels = tf.cast(tf.reshape(labels, [-1]), "int32")
+        return labels[:, None] if len(model.inputs[1].shape) == 2 else labels
+
+    def _generate(self, z: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
+        if labels is None:
+            return self.generator(z, training=True)
+        return self.generator([z, self._labels_for(self.generator, labels)], training=True)
+
+    def _discriminate(self, x: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
+        if labels is None:
+            out = self.discriminator(x, training=True)
+        else:
+            out = self.discriminator(
+                [x, self._labels_for(self.discriminator, labels)], training=True
+            )
+        return tf.cast(out, "float32")
+
+    @staticmethod
+    def _replica_mean(value: tf.Tensor) -> tf.Tensor:
+        """Per-replica share of a global-batch mean: sums over replicas to the global mean."""
+        value = tf.cast(value, "float32")
+        if value.shape.rank:
+            return tf.nn.compute_average_loss(tf.reshape(value, [-1]))
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        return value / replicas if replicas > 1 else value
+
+    @staticmethod
+    def _apply(opt: Any, tape: tf.GradientTape, loss: tf.Tensor, variables: list[Any]) -> None:
+        grads = tape.gradient(loss, variables)
+        opt.apply(grads, variables)
+
+    def _unpack(self, data: Any) -> tuple[tf.Tensor, tf.Tensor | None]:
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        x = tf.convert_to_tensor(x)
+        if not x.dtype.is_floating:
+            raise TypeError(
+                f"Training data must be floating point; got {x.dtype.name}: {_DATA_HINT}."
+            )
+        if self.conditional and y is None:
+            raise ValueError("This GAN is conditional: pass labels, e.g. fit(x, y).")
+        if not self.conditional and y is not None:
+            raise ValueError("Labels were given but the models are unconditional: call fit(x).")
+        return tf.cast(x, self.compute_dtype), y
+
+    def _penalty(self, p: Any, real: tf.Tensor, fake: tf.Tensor, labels: Any) -> tf.Tensor:
+        if labels is not None:
+            labels = self._labels_for(self.discriminator, labels)
+        kwargs = _supported(p.__call__, reduction="none", seed=self._seed())
+        return _flat(p(self.discriminator, real, fake, labels=labels, **kwargs))
+
+    def train_step(self, data: Any) -> dict[str, tf.Tensor]:
+        """One GAN step: `d_steps` D updates, then `g_steps` G updates (docs/trainer.md)."""
+        real, labels = self._unpack(data)
+        batch = tf.shape(real)[0]
+        assert self.g_optimizer is not None and self.d_optimizer is not None
+        d_vars = self.discriminator.trainable_variables
+        g_vars = self.generator.trainable_variables
+        loss = self.loss_fn
+        d_kwargs = _supported(loss.discriminator, reduction="none")
+        g_kwargs = _supported(loss.generator, reduction="none")
+        for _ in range(self.d_steps):
+            fake = tf.stop_gradient(self._generate(self._noise(batch), labels))
+            with tf.GradientTape() as tape:
+                real_out = self._discriminate(real, labels)
+                fake_out = self._discriminate(fake, labels)
+                d_loss = _flat(loss.discriminator(real_out, fake_out, **d_kwargs))
+                penalty_values = [self._penalty(p, real, fake, labels) for p in self.penalties]
+                for p, value in zip(self.penalties, penalty_values, strict=True):
+                    d_loss = d_loss + p.weight * value
+                scaled = self.d_optimizer.scale_loss(self._replica_mean(d_loss))
+            self._apply(self.d_optimizer, tape, scaled, d_vars)
+        for _ in range(self.g_steps):
+            g_labels = None
+            if self.num_classes is not None:
+                g_labels = tf.random.stateless_uniform(
+                    [batch], self._seed(), minval=0, maxval=self.num_classes, dtype="int32"
+                )
+            z = self._noise(batch)
+            with tf.GradientTape() as tape:
+                g_fake_out = self._discriminate(self._generate(z, g_labels), g_labels)
+                if getattr(loss, "generator_needs_real", False):
+                    real_again = self._discriminate(real, labels)
+                    g_loss = loss.generator(g_fake_out, real_again, **g_kwargs)
+                else:
+                    g_loss = loss.generator(g_fake_out, **g_kwargs)
+                g_loss = _flat(g_loss)
+                scaled = self.g_optimizer.scale_loss(self._replica_mean(g_loss))
+            self._apply(self.g_optimizer, tape, scaled, g_vars)
+        self.step_counter.assign_add(1)
+        values = {
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "d_real": real_out,
+            "d_fake": fake_out,
+        }
+        values.update({p.name: v for p, v in zip(self.penalties, penalty_values, strict=True)})
+        for name, value in values.items():
+            self._trackers[name].update_state(tf.reduce_mean(value), sample_weight=batch)
+        return {name: t.result() for name, t in self._trackers.items()}
+
+    # ---------------------------------------------------------------- fit / sample
+    def fit(
+        self, x: Any = None, y: Any = None, batch_size: int | None = None, **kwargs: Any
+    ) -> Any:
+        """`keras.Model.fit`, after checking numpy inputs (dtype, shape, labels)."""
+        if self.g_optimizer is None:
+            raise RuntimeError("Call compile() before fit().")
+        if batch_size is not None and (isinstance(batch_size, bool) or batch_size <= 0):
+            raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size}")
+        if isinstance(x, np.ndarray):
+            self._check_array(x, y)
+        return super().fit(x, y, batch_size=batch_size, **kwargs)
+
+    def _check_array(self, x: np.ndarray, y: Any) -> None:
+        if not np.issubdtype(x.dtype, np.floating):
+            raise TypeError(f"`x` must be a float array; got dtype {x.dtype}: {_DATA_HINT}.")
+        if tuple(x.shape[1:]) != self.data_shape:
+            raise ValueError(
+                f"`x` samples must have shape {self.data_shape} (the discriminator input). "
+                f"Received: x.shape={x.shape}"
+            )
+        if self.conditional and y is None:
+            raise ValueError("This GAN is conditional: pass integer labels `y` to fit(x, y).")
+        if not self.conditional and y is not None:
+            raise ValueError("`y` was given but the models are unconditional: call fit(x).")
+        if y is not None:
+            y = np.asarray(y)
+            if not np.issubdtype(y.dtype, np.integer) or len(y) != len(x):
+                raise ValueError(
+                    f"`y` must be integer labels, one per sample. Received dtype {y.dtype}, "
+                    f"shape {y.shape} for {len(x)} samples"
+                )
+            assert self.num_classes is not None
+            if y.size and (y.min() < 0 or y.max() >= self.num_classes):
+                raise ValueError(
+                    f"`y` must lie in [0, {self.num_classes}). Received: [{y.min()}, {y.max()}]"
+                )
+
+    def sample(
+        self,
+        n: int,
+        labels: Any = None,
+        seed: int | None = None,
+        batch_size: int = 256,
+        use_ema: bool = True,
+    ) -> np.ndarray:
+        """Generates `n` samples as a float32 array; the same `seed` gives the same samples.
+
+        The noise comes from `numpy.random.default_rng(seed)`, independent of the training RNG.
+        A conditional GAN uses `labels` (length `n`) or, when omitted, classes `0, 1, 2, ...`
+        in turn. With a `GeneratorEMA` callback attached, its averaged weights are used.
+        """
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"`n` must be a non-negative integer. Received: n={n!r}")
+        if batch_size <= 0:
+            raise ValueError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((int(n), *self.latent_shape)).astype("float32")
+        label_array = None
+        if self.conditional:
+            assert self.num_classes is not None
+            if labels is None:
+                label_array = np.arange(n) % self.num_classes
+            else:
+                label_array = np.asarray(labels).reshape(-1)
+                if len(label_array) != n:
+                    raise ValueError(f"`labels` must have length n={n}. Got {len(label_array)}")
+            label_array = label_array.astype("int32")
+        elif labels is not None:
+            raise ValueError("`labels` was given but the generator is unconditional.")
+        ema = self.ema if use_ema else None
+        with ema.swapped() if ema is not None else contextlib.nullcontext():
+            parts = []
+            for start in range(0, int(n), batch_size):
+                zb = tf.constant(z[start : start + batch_size])
+                if label_array is None:
+                    out = self.generator(zb, training=False)
+                else:
+                    lb = tf.constant(label_array[start : start + batch_size])
+                    out = self.generator([zb, self._labels_for(self.generator, lb)], training=False)
+                parts.append(keras.ops.convert_to_numpy(out).astype("float32"))
+        if not parts:
+            return np.zeros((0, *self.data_shape), dtype="float32")
+        return np.concatenate(parts)
+
+    # ------------------------------------------------------------- checkpoints
+    def compat_config(self) -> dict[str, Any]:
+        """JSON-able description checked when a checkpoint is restored into this trainer."""
+        get_config = getattr(self.loss_fn, "get_config", None)
+        loss_config: dict[str, Any] = get_config() if callable(get_config) else {}
+        return {
+            "generator": _architecture(self.generator),
+            "discriminator": _architecture(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "num_classes": self.num_classes,
+            "loss": {"class": type(self.loss_fn).__name__, "config": _jsonable(loss_config)},
+            "g_optimizer": type(self.g_optimizer).__name__,
+            "d_optimizer": type(self.d_optimizer).__name__,
+        }
+
+    def restore(self, path: str | Path, strict: bool = True) -> int:
+        """Restores a `GANCheckpoint` (a run directory or one `ckpt-*` folder).
+
+        Restores both networks, both optimizers, the RNG state and EMA weights; returns the
+        epoch to pass to `fit(..., initial_epoch=...)` (also kept as `restored_epoch`).
+        `strict=False` allows a different loss configuration; shapes must always match.
+        """
+        from ganlib.checkpoint import restore_trainer
+
+        epoch = restore_trainer(self, path, strict=strict)
+        self.restored_epoch = epoch
+        return epoch
+
+
+def _flat(value: Any) -> tf.Tensor:
+    """float32; per-example values flattened to `(batch,)` so terms add without broadcasting."""
+    value = tf.cast(value, "float32")
+    return tf.reshape(value, [-1]) if value.shape.rank else value
+
+
+def _supported(fn: Any, **kwargs: Any) -> dict[str, Any]:
+    """The subset of `kwargs` that `fn` accepts (user losses may lack `reduction`/`seed`)."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return {}
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return kwargs
+    return {k: v for k, v in kwargs.items() if k in params}
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
