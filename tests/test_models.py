@@ -208,6 +208,24 @@ def test_get_builds_by_name_and_rejects_unknown_names() -> None:
         models.from_config({"config": {}})
 
 
+def test_register_rejects_non_builders_and_name_clashes() -> None:
+    with pytest.raises(TypeError, match="Received"):
+        models.register("not_a_builder")(int)
+    with pytest.raises(ValueError, match="already registered as 'mlp_generator'"):
+
+        @models.register("mlp_generator")
+        class Clash(models.MLPDiscriminator):
+            pass
+
+
+def test_serialize_refuses_unregistered_subclasses() -> None:
+    class Unregistered(models.MLPGenerator):
+        pass
+
+    with pytest.raises(ValueError, match="registered"):
+        models.serialize(Unregistered(latent_dim=4, output_shape=(2,)))
+
+
 # --- boundary errors -----------------------------------------------------------------------
 
 
