@@ -140,3 +140,5 @@ def test_rank3_ambiguity_resolved_by_labels() -> None:
     assert from_array(x).shape == (1, 3, 4, 4)  # last axis 4: one RGBA image
     assert from_array(x, [0, 1, 2])[0].shape == (3, 4, 4, 1)  # one label per row: 3 images
     assert from_array(x, [5])[0].shape == (1, 3, 4, 4)
+    with pytest.raises(ValueError, match="1 labels but `x` has 2 samples"):
+        from_array(np.zeros((2, 3, 5), np.uint8), [0])  # last axis 5 is never one image

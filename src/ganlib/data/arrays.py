@@ -117,7 +117,7 @@ def _reshape(
     if x.ndim == 2:
         return x, True
     if x.ndim == 3:
-        one_image = x.shape[-1] in (1, 3, 4) if n_labels is None else n_labels == 1
+        one_image = x.shape[-1] in (1, 3, 4) and n_labels in (None, 1)
         if one_image and n_labels != x.shape[0]:
             return x[None], False  # one HWC image
         return x[..., None], False  # (N, H, W) grayscale
@@ -170,7 +170,8 @@ def from_array(
     one HWC image ``(H, W, C)`` with C in {1, 3, 4} (a rank-3 array whose last axis is 1, 3 or 4
     is read as one image unless ``y`` has one label per first-axis entry; pass ``x[None]`` or
     ``x[..., None]`` to be explicit); flat ``(N, D)`` with ``shape=(H, W[, C])``;
-    vectors ``(N, D)`` such as 2-D points (kept as they are).
+    vectors ``(N, D)`` such as 2-D points (kept as they are). A rank-4 array with 1 or 3 on axis 1
+    and more than 4 on the last axis is refused as channels-first.
 
     ``value_range`` says what the input values mean: ``"uint8"`` (0..255, mapped by
     ``x / 127.5 - 1``), ``"unit"`` ([0, 1], mapped by ``2x - 1``), ``"symmetric"`` (already
