@@ -35,19 +35,18 @@ def _positive_int(value: Any, name: str) -> int:
 
 
 def _shape(value: Any, name: str) -> tuple[int, ...]:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        value = (value,)
-    ok = isinstance(value, Sequence) and not isinstance(value, str) and len(value) > 0
+    items = (value,) if isinstance(value, numbers.Integral) else value
+    ok = isinstance(items, Sequence) and not isinstance(items, str) and len(items) > 0
     if ok:
         ok = all(
             isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) > 0
-            for v in value
+            for v in items
         )
     if not ok:
         raise ValueError(
             f"`{name}` must be a non-empty tuple of positive integers. Received: {name}={value!r}"
         )
-    return tuple(int(v) for v in value)
+    return tuple(int(v) for v in items)
 
 
 def _num_classes(value: Any) -> int | None:
