@@ -120,7 +120,7 @@ def test_explicit_path_is_the_only_place_searched(tmp_path: Path, isolated: Path
         load_mnist(tmp_path / "elsewhere")
     message = str(info.value)
     assert str(tmp_path / "elsewhere") in message
-    assert "datasets" not in message and "download" not in message
+    assert "datasets" not in message and "download" not in message and "not set" not in message
 
 
 def test_keras_npz_in_cache_and_as_explicit_file(tmp_path: Path, isolated: Path) -> None:
@@ -261,3 +261,11 @@ def test_fashion_offline_error(
     assert f"- {tmp_path / 'fashion-mnist'}\n" in message
     assert f"- {isolated / 'datasets' / 'fashion-mnist'}\n" in message
     assert "fashion-mnist/ subfolder" in message
+
+
+def test_offline_error_says_when_data_dir_is_unset(isolated: Path) -> None:
+    with pytest.raises(DataNotFoundError) as info:
+        load_mnist(split="test")
+    message = str(info.value)
+    assert "- $GANLIB_DATA_DIR: not set\n" in message
+    assert f"- {isolated / 'datasets'}\n" in message

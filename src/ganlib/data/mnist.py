@@ -218,6 +218,8 @@ def _load(
         download_note = "\n  - Keras download: skipped (download=False)"
 
     tried = "".join(f"\n  - {place}" for place in places)
+    if path is None and not os.environ.get("GANLIB_DATA_DIR"):
+        tried = "\n  - $GANLIB_DATA_DIR: not set" + tried
     names = ", ".join(
         f"{_PREFIX[w]}-images-idx3-ubyte[.gz] + {_PREFIX[w]}-labels-idx1-ubyte[.gz]" for w in wanted
     )
