@@ -142,3 +142,16 @@ def test_rank3_ambiguity_resolved_by_labels() -> None:
     assert from_array(x, [5])[0].shape == (1, 3, 4, 4)
     with pytest.raises(ValueError, match="1 labels but `x` has 2 samples"):
         from_array(np.zeros((2, 3, 5), np.uint8), [0])  # last axis 5 is never one image
+
+
+def test_tensor_input_and_lazy_tensorflow_import() -> None:
+    import subprocess
+    import sys
+
+    import tensorflow as tf
+
+    out = from_array(tf.constant(np.full((2, 4, 5), 0.5, np.float32)))
+    assert out.shape == (2, 4, 5, 1) and np.allclose(out, 0.0)  # [0, 1] detected -> 2x - 1
+    code = "import sys, ganlib.data; print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False"  # importing ganlib.data stays cheap
