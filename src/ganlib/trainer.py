@@ -465,6 +465,8 @@ class GANTrainer(keras.Model):
         """
         from ganlib.checkpoint import restore_trainer
 
+        if self.g_optimizer is None or self.d_optimizer is None:
+            raise RuntimeError("Call compile() before restore(): optimizer state is restored too.")
         epoch = restore_trainer(self, path, strict=strict)
         self.restored_epoch = epoch
         return epoch

@@ -1,0 +1,25 @@
+"""GAN callbacks: ordinary `keras.callbacks.Callback`s that add what is GAN-specific.
+
+Example:
+    >>> from ganlib import callbacks
+    >>> sorted(callbacks.__all__)[:3]
+    ['DivergenceGuard', 'GANCheckpoint', 'GeneratorEMA']
+"""
+
+from __future__ import annotations
+
+from ganlib.callbacks.checkpointing import GANCheckpoint
+from ganlib.callbacks.divergence import DivergenceGuard
+from ganlib.callbacks.ema import GeneratorEMA
+from ganlib.callbacks.monitor import MetricMonitor
+from ganlib.callbacks.sample_grid import SampleGrid, image_grid, write_png
+
+__all__ = [
+    "DivergenceGuard",
+    "GANCheckpoint",
+    "GeneratorEMA",
+    "MetricMonitor",
+    "SampleGrid",
+    "image_grid",
+    "write_png",
+]

@@ -1,0 +1,90 @@
+"""`GANCheckpoint`: periodic crash-safe checkpoints of a `GANTrainer`."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+from ganlib.checkpoint import is_chief, save_trainer, trainer_arrays
+
+__all__ = ["GANCheckpoint"]
+
+
+class GANCheckpoint(keras.callbacks.Callback):
+    """Saves everything needed to resume exactly, atomically, keeping the newest `keep`.
+
+    Saves both networks, both optimizers, the trainer's RNG state and step, and the
+    `GeneratorEMA` weights (format: `ganlib.checkpoint`) every `every_epochs` epochs and/or
+    every `every_steps` steps. A state holding NaN/Inf, or one after `DivergenceGuard` fired, is
+    never saved, so the last good checkpoint survives a divergence. Only the chief writes.
+
+    Resume: `epoch = trainer.restore(directory)`, then `fit(..., initial_epoch=epoch)`.
+    Epoch-end checkpoints resume exactly; a mid-epoch (`every_steps`) checkpoint resumes at
+    the start of its epoch's next full pass.
+
+    Example:
+        >>> from ganlib.callbacks import GANCheckpoint
+        >>> checkpoint = GANCheckpoint("runs/mnist/checkpoints", every_epochs=1, keep=3)
+    """
+
+    def __init__(
+        self,
+        directory: str | Path,
+        every_epochs: int | None = 1,
+        every_steps: int | None = None,
+        keep: int | None = 3,
+        verbose: bool = False,
+    ) -> None:
+        super().__init__()
+        for name, value in (("every_epochs", every_epochs), ("every_steps", every_steps)):
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"`{name}` must be a positive integer or None. Received: {value}")
+        if keep is not None and (not isinstance(keep, int) or keep < 1):
+            raise ValueError(f"`keep` must be a positive integer or None. Received: keep={keep}")
+        self.directory = Path(directory)
+        self.every_epochs, self.every_steps, self.keep = every_epochs, every_steps, keep
+        self.verbose = verbose
+        self.last_saved: Path | None = None
+        self.refused = 0
+        self._epoch = 0
+
+    def save(self, epoch: int) -> Path | None:
+        """Writes a checkpoint now (`epoch` = completed epochs); None when refused or not chief."""
+        if getattr(self.model, "diverged", False) or not self._finite():
+            self.refused += 1
+            warnings.warn(
+                "GANCheckpoint: the training state is not finite (diverged); not saving. "
+                f"Last good checkpoint: {self.last_saved}",
+                stacklevel=2,
+            )
+            return None
+        if not is_chief(self.model):
+            return None
+        self.last_saved = save_trainer(self.model, self.directory, epoch=epoch, keep=self.keep)
+        if self.verbose:
+            keras.utils.io_utils.print_msg(f"GANCheckpoint: saved {self.last_saved}")
+        return self.last_saved
+
+    def _finite(self) -> bool:
+        return all(
+            np.isfinite(a).all()
+            for a in trainer_arrays(self.model).values()
+            if np.issubdtype(a.dtype, np.floating)
+        )
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._epoch = epoch
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.every_epochs and (epoch + 1) % self.every_epochs == 0:
+            self.save(epoch + 1)
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.every_steps:
+            step = int(self.model.step_counter.numpy())
+            if step % self.every_steps == 0:
+                self.save(self._epoch)

@@ -1,0 +1,96 @@
+"""`MetricMonitor`: evaluate the generator with any metric function during training."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from ganlib.checkpoint import is_chief, save_trainer
+
+__all__ = ["MetricMonitor"]
+
+
+class MetricMonitor(keras.callbacks.Callback):
+    """Calls `metric_fn(generator) -> {name: float}` every `every_epochs` epochs into the logs.
+
+    Runs after the first epoch of each `fit` too, so that loggers which fix their columns at
+    the first epoch (`CSVLogger`) include the metric (other epochs show "NA" there). Values are
+    added to the epoch `logs` (as `prefix + name`), so `History`, `CSVLogger` and `TensorBoard`
+    placed after this callback record them; they are also kept in `history`.
+    With a `GeneratorEMA` attached (and `use_ema=True`) the generator holds the EMA weights
+    during the call. With `best_directory`, a checkpoint is kept of the best value of
+    `monitor` (`mode="min"` or `"max"`).
+
+    Example:
+        >>> import numpy as np
+        >>> from ganlib.callbacks import MetricMonitor
+        >>> def spread(generator):
+        ...     z = np.random.default_rng(0).standard_normal((256, generator.inputs[0].shape[-1]))
+        ...     return {"sample_std": float(np.std(generator(z.astype("float32"))))}
+        >>> monitor = MetricMonitor(spread, every_epochs=2)
+    """
+
+    def __init__(
+        self,
+        metric_fn: Callable[[keras.Model], dict[str, float]],
+        every_epochs: int = 1,
+        prefix: str = "",
+        use_ema: bool = True,
+        best_directory: str | Path | None = None,
+        monitor: str | None = None,
+        mode: str = "min",
+    ) -> None:
+        super().__init__()
+        if not callable(metric_fn):
+            raise TypeError(f"`metric_fn` must be callable. Received: {metric_fn!r}")
+        if not isinstance(every_epochs, int) or every_epochs < 1:
+            raise ValueError(f"`every_epochs` must be a positive integer. Received: {every_epochs}")
+        if mode not in ("min", "max"):
+            raise ValueError(f"`mode` must be 'min' or 'max'. Received: mode={mode!r}")
+        if best_directory is not None and monitor is None:
+            raise ValueError("`monitor` (a metric name) is required with `best_directory`.")
+        self.metric_fn = metric_fn
+        self.every_epochs, self.prefix, self.use_ema = every_epochs, prefix, use_ema
+        self.best_directory = None if best_directory is None else Path(best_directory)
+        self.monitor, self.mode = monitor, mode
+        self.best: float | None = None
+        self.history: list[dict[str, float]] = []
+
+    def evaluate(self) -> dict[str, float]:
+        """Runs `metric_fn` now (with EMA weights when attached) and returns the values."""
+        ema = getattr(self.model, "ema", None) if self.use_ema else None
+        with ema.swapped() if ema is not None else contextlib.nullcontext():
+            raw = self.metric_fn(self.model.generator)
+        if not isinstance(raw, dict):
+            raise TypeError(f"`metric_fn` must return a dict of floats. Received: {raw!r}")
+        return {f"{self.prefix}{k}": float(v) for k, v in raw.items()}
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._first_epoch = True
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        first, self._first_epoch = getattr(self, "_first_epoch", False), False
+        if (epoch + 1) % self.every_epochs and not first:
+            return
+        values = self.evaluate()
+        self.history.append({"epoch": float(epoch + 1), **values})
+        if logs is not None:
+            logs.update(values)
+        if self.best_directory is None or self.monitor is None:
+            return
+        key = self.prefix + self.monitor
+        if key not in values:
+            raise KeyError(f"`monitor`={self.monitor!r} is not among {sorted(values)}")
+        value = values[key]
+        better = self.best is None or (
+            value < self.best if self.mode == "min" else value > self.best
+        )
+        if math.isfinite(value) and better:
+            self.best = value
+            if is_chief(self.model):
+                save_trainer(self.model, self.best_directory, epoch=epoch + 1, keep=1)

@@ -1,0 +1,230 @@
+"""GAN callbacks: EMA maths and swapping, sample grids, divergence guard, metric monitor."""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganlib import losses
+from ganlib.callbacks import (
+    DivergenceGuard,
+    GANCheckpoint,
+    GeneratorEMA,
+    MetricMonitor,
+    SampleGrid,
+    image_grid,
+)
+from ganlib.checkpoint import latest_checkpoint, list_checkpoints
+from ganlib.trainer import GANTrainer
+
+
+def point_trainer(g_lr: float = 1e-3, d_lr: float = 1e-3) -> GANTrainer:
+    g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+    trainer = GANTrainer(g, d, loss=losses.NonSaturating(), seed=0)
+    trainer.compile(keras.optimizers.Adam(g_lr), keras.optimizers.Adam(d_lr))
+    return trainer
+
+
+def image_trainer(classes: int | None = None) -> GANTrainer:
+    z = keras.Input((3,))
+    h = z
+    inputs: list[keras.KerasTensor] = [z]
+    if classes:
+        label = keras.Input((), dtype="int32")
+        inputs.append(label)
+        h = keras.layers.Concatenate()([z, keras.layers.Embedding(classes, 2)(label)])
+    out = keras.layers.Reshape((6, 5, 1))(keras.layers.Dense(30, activation="tanh")(h))
+    g = keras.Model(inputs if classes else z, out)
+    x = keras.Input((6, 5, 1))
+    d_in: list[keras.KerasTensor] = [x]
+    feat = keras.layers.Flatten()(x)
+    if classes:
+        dl = keras.Input((), dtype="int32")
+        d_in.append(dl)
+        feat = keras.layers.Concatenate()([feat, keras.layers.Embedding(classes, 2)(dl)])
+    d = keras.Model(d_in if classes else x, keras.layers.Dense(1)(feat))
+    trainer = GANTrainer(g, d, loss=losses.NonSaturating(), seed=0)
+    trainer.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    return trainer
+
+
+def points(n: int = 64) -> np.ndarray:
+    return np.random.default_rng(0).normal(size=(n, 2)).astype("float32")
+
+
+# ------------------------------------------------------------------------- EMA
+def test_ema_follows_the_exponential_moving_average_formula() -> None:
+    trainer = point_trainer()
+    ema = GeneratorEMA(decay=0.5)
+    ema.set_model(trainer)
+    kernel = trainer.generator.layers[0].kernel
+    w0 = kernel.numpy().copy()
+    ema.build()
+    kernel.assign(w0 + 4.0)
+    ema.update()  # 0.5 * w0 + 0.5 * (w0 + 4)
+    np.testing.assert_allclose(ema.variables[0].numpy(), w0 + 2.0, rtol=1e-6)
+    kernel.assign(w0 + 10.0)
+    ema.update(steps=2)  # 0.25 * (w0 + 2) + 0.75 * (w0 + 10)
+    np.testing.assert_allclose(ema.variables[0].numpy(), w0 + 8.0, rtol=1e-6)
+
+
+def test_ema_start_step_copies_weights_until_then() -> None:
+    trainer = point_trainer()
+    ema = GeneratorEMA(decay=0.5, start_step=2)
+    ema.set_model(trainer)
+    kernel = trainer.generator.layers[0].kernel
+    w0 = kernel.numpy().copy()
+    ema.on_train_begin()
+    for step, value in [(1, 2.0), (2, 4.0)]:
+        kernel.assign(w0 + value)
+        trainer.step_counter.assign(step)
+        ema.on_train_batch_end(step - 1)
+        np.testing.assert_allclose(ema.variables[0].numpy(), w0 + value, rtol=1e-6)
+    kernel.assign(w0 + 8.0)
+    trainer.step_counter.assign(3)
+    ema.on_train_batch_end(2)
+    np.testing.assert_allclose(ema.variables[0].numpy(), w0 + 6.0, rtol=1e-6)
+
+
+def test_ema_swap_is_used_by_sample_and_restored_afterwards() -> None:
+    trainer = point_trainer()
+    ema = GeneratorEMA(decay=0.99)
+    trainer.fit(points(), batch_size=8, epochs=2, callbacks=[ema], verbose=0)
+    raw = trainer.generator.get_weights()
+    averaged = [v.numpy() for v in ema.variables]
+    with ema.swapped():
+        np.testing.assert_array_equal(trainer.generator.get_weights()[0], averaged[0])
+        inside = trainer.sample(5, seed=0, use_ema=False)
+    for a, b in zip(raw, trainer.generator.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(trainer.sample(5, seed=0), inside)
+    assert not np.allclose(trainer.sample(5, seed=0, use_ema=False), inside)
+
+
+def test_ema_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match=r"decay=1\.5"):
+        GeneratorEMA(decay=1.5)
+    with pytest.raises(TypeError, match="GANTrainer"):
+        GeneratorEMA().set_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
+
+
+# ------------------------------------------------------------------ SampleGrid
+def test_sample_grid_writes_a_decodable_png_of_the_right_size(tmp_path: Path) -> None:
+    trainer = image_trainer()
+    grid = SampleGrid(tmp_path, n=6, rows=2, cols=3, tensorboard_dir=tmp_path / "tb")
+    trainer.fit(
+        np.zeros((16, 6, 5, 1), "float32"), batch_size=8, epochs=2, callbacks=[grid], verbose=0
+    )
+    files = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert files == ["samples_epoch_0001.png", "samples_epoch_0002.png"]
+    image = tf.io.decode_png(tf.io.read_file(str(tmp_path / files[0]))).numpy()
+    assert image.shape == (2 * 7 - 1, 3 * 6 - 1, 1) and image.dtype == np.uint8
+    assert list((tmp_path / "tb").iterdir())  # TensorBoard event file
+
+
+def test_sample_grid_conditional_has_one_row_per_class(tmp_path: Path) -> None:
+    trainer = image_trainer(classes=3)
+    grid = SampleGrid(tmp_path, n=12)
+    path = None
+    grid.set_model(trainer)
+    path = grid.write("grid", 0)
+    assert path is not None
+    image = tf.io.decode_png(tf.io.read_file(str(path))).numpy()
+    assert image.shape == (3 * 7 - 1, 4 * 6 - 1, 1)
+
+
+def test_sample_grid_saves_points_as_npy_with_a_warning(tmp_path: Path) -> None:
+    trainer = point_trainer()
+    with pytest.warns(UserWarning, match="not an image"):
+        trainer.fit(
+            points(16), batch_size=8, epochs=1, callbacks=[SampleGrid(tmp_path, n=10)], verbose=0
+        )
+    saved = np.load(tmp_path / "samples_epoch_0001.npy", allow_pickle=False)
+    assert saved.shape == (10, 2)
+
+
+def test_image_grid_maps_minus_one_to_zero_and_one_to_255() -> None:
+    images = np.stack([np.full((2, 2), -1.0), np.full((2, 2), 1.0)])
+    grid = image_grid(images, rows=1, cols=2, padding=0)
+    np.testing.assert_array_equal(grid[..., 0], [[0, 0, 255, 255], [0, 0, 255, 255]])
+    with pytest.raises(ValueError, match="cannot hold"):
+        image_grid(images, rows=1, cols=1)
+
+
+# ---------------------------------------------------------------- divergence
+def test_divergence_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path: Path) -> None:
+    trainer = point_trainer()
+    trainer.fit(points(), batch_size=16, epochs=1, callbacks=[GANCheckpoint(tmp_path)], verbose=0)
+    good = latest_checkpoint(tmp_path)
+    assert good is not None
+    bad = points()
+    bad[20] = np.nan
+    guard, checkpoint = DivergenceGuard(verbose=False), GANCheckpoint(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = trainer.fit(
+            bad, batch_size=16, epochs=3, shuffle=False, callbacks=[guard, checkpoint], verbose=0
+        )
+    assert guard.diverged_at == {"epoch": 0, "batch": 1, "step": 6}
+    assert guard.message is not None and "diverged" in guard.message
+    assert len(history.history["d_loss"]) == 1
+    assert checkpoint.refused == 1 and any("not finite" in str(w.message) for w in caught)
+    assert list_checkpoints(tmp_path) == [good] and latest_checkpoint(tmp_path) == good
+
+
+def test_huge_learning_rate_diverges_and_is_caught() -> None:
+    trainer = point_trainer(g_lr=1e12, d_lr=1e12)
+    guard = DivergenceGuard(verbose=False)
+    trainer.fit(points(256) * 1e15, batch_size=8, epochs=5, callbacks=[guard], verbose=0)
+    assert guard.diverged_at is not None and trainer.stop_training
+
+
+# ------------------------------------------------------------------- monitor
+def test_metric_monitor_logs_to_history_and_csv_with_ema_weights(tmp_path: Path) -> None:
+    trainer = point_trainer()
+    ema = GeneratorEMA(decay=0.9)
+    seen: list[bool] = []
+
+    def metric(generator: keras.Model) -> dict[str, float]:
+        # Inside the monitor the generator already holds the EMA weights, so sampling with or
+        # without EMA gives the same result; outside a swap they would differ.
+        with_ema, without = trainer.sample(4, seed=0), trainer.sample(4, seed=0, use_ema=False)
+        seen.append(np.array_equal(with_ema, without))
+        return {"spread": float(np.std(trainer.sample(32, seed=0, use_ema=False)))}
+
+    monitor = MetricMonitor(
+        metric,
+        every_epochs=2,
+        prefix="val_",
+        best_directory=tmp_path / "b",
+        monitor="spread",
+        mode="max",
+    )
+    logger = keras.callbacks.CSVLogger(str(tmp_path / "log.csv"))
+    history = trainer.fit(
+        points(), batch_size=16, epochs=4, callbacks=[ema, monitor, logger], verbose=0
+    )
+    assert seen == [True, True, True]  # after epochs 1 (the first), 2 and 4
+    assert [h["epoch"] for h in monitor.history] == [1.0, 2.0, 4.0]
+    assert history.history["val_spread"] == [h["val_spread"] for h in monitor.history]
+    with open(tmp_path / "log.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["val_spread"] == "NA" for r in rows] == [False, False, True, False]
+    assert len(list_checkpoints(tmp_path / "b")) == 1
+    assert monitor.best == max(h["val_spread"] for h in monitor.history)
+
+
+def test_metric_monitor_arguments_are_checked() -> None:
+    with pytest.raises(TypeError, match="callable"):
+        MetricMonitor("fid")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="monitor"):
+        MetricMonitor(lambda g: {}, best_directory="x")
+    with pytest.raises(ValueError, match="mode"):
+        MetricMonitor(lambda g: {}, mode="best")
