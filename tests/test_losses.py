@@ -89,6 +89,16 @@ def test_minimax_generator_matches_tfgan_up_to_its_constant_real_term() -> None:
     np.testing.assert_allclose(ours - math.log1p(math.exp(-1.0)), -4.82408, atol=1e-5)
 
 
+def test_keras_two_sided_label_smoothing_mapping() -> None:
+    # Keras BinaryCrossentropy(label_smoothing=ls): targets 1 - ls/2 and ls/2.
+    ls = 0.3
+    bce = keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=ls)
+    real, fake = col(REAL), col(FAKE)
+    keras_value = bce(tf.ones_like(real), real) + bce(tf.zeros_like(fake), fake)
+    ours = F.non_saturating_discriminator_loss(real, fake, real_label=1 - ls / 2, fake_label=ls / 2)
+    np.testing.assert_allclose(float(ours), float(keras_value), rtol=1e-5)
+
+
 def test_probabilities_path_matches_logits_path() -> None:
     logits = col([-3.0, -0.5, 0.2, 2.5])
     probs = tf.sigmoid(logits)
@@ -278,7 +288,9 @@ def test_registry_errors() -> None:
         name = "hinge"
 
     with pytest.raises(ValueError, match="already registered"):
-        losses.register(Duplicate)
+        losses.register(Duplicate, "duplicate_alias")
+    with pytest.raises(ValueError, match="Unknown loss"):  # nothing half-registered
+        losses.get("duplicate_alias")
 
 
 @pytest.mark.parametrize("weight", [-1.0, float("nan")])

@@ -48,14 +48,15 @@ def register(cls: T, *aliases: str) -> T:
         table = _PENALTIES
     else:
         raise TypeError(f"`cls` must be a GANLoss or Penalty subclass. Received: cls={cls!r}")
-    for name in (str(getattr(cls, "name", "")), cls.__name__, *aliases):
+    names = (str(getattr(cls, "name", "")), cls.__name__, *aliases)
+    for name in names:  # check every name before registering any
         key = _key(name)
         if table.get(key, cls) is not cls:
             raise ValueError(
                 f"The name {name!r} is already registered for {table[key].__name__}. "
                 f"Received: cls={cls.__name__}"
             )
-        table[key] = cls
+    table.update({_key(name): cls for name in names})
     return cls
 
 
