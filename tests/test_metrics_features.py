@@ -189,6 +189,7 @@ def test_evaluate_reports_values_sizes_and_floor(tmp_path):
     fid = report.results["fid"]
     assert fid.n == 300 and fid.floor_n == 300 and fid.value > 10 * fid.floor
     assert report.results["kid"].std is not None and report.results["kid"].n == 300
+    assert "kid: mean ± std over 100 subsets of 300 per set." in report.notes
     assert report.results["recall"].higher_is_better and not fid.higher_is_better
     # The floor is real[:300] vs real[300:600], computed directly:
     a, b = real[:300].reshape(300, -1), real[300:].reshape(300, -1)

@@ -53,7 +53,7 @@ def values(mnist):
 
 def test_shipped_classifier_heldout_accuracy(mnist):
     x, y = mnist
-    predictions = mnist_classifier().predict(x[8000:], batch_size=500, verbose=0).argmax(axis=1)
+    predictions = np.asarray(mnist_classifier()(x[8000:], training=False)).argmax(axis=1)
     accuracy = float(np.mean(predictions == y[8000:]))
     info = mnist_classifier_info()
     assert accuracy >= 0.98

@@ -294,10 +294,9 @@ class Evaluator:
 
     def _sizes(self, real: FeatureSet, fake: FeatureSet) -> dict[str, int]:
         points = min(real.kept, fake.kept)
-        kid_n = min(points, self.kid_subset_size)
         return {
             "fid": min(real.n, fake.n),
-            "kid": kid_n,
+            "kid": points,
             "precision": points,
             "recall": points,
             "density": points,
@@ -339,6 +338,9 @@ class Evaluator:
                     f"real floor at n={floor_n}: the real set ({self.real.shape[0]}) holds "
                     f"fewer than 2n={2 * self.n}; FID's bias grows as n shrinks."
                 )
+        if "kid" in values:
+            size = min(self.kid_subset_size, sizes["kid"])
+            notes.append(f"kid: mean ± std over {self.kid_subsets} subsets of {size} per set.")
         results = {}
         for name, (value, std) in values.items():
             f_value, f_std = floor_values.get(name, (None, None))
