@@ -101,6 +101,16 @@ def _units(value: Any, name: str) -> tuple[int, ...]:
     return _shape(value, name)
 
 
+def _float32_output(x: Tensor) -> Tensor:
+    """Cast a model output to float32 under a mixed precision policy (no-op otherwise).
+
+    Samples and logits stay float32 so losses and metrics are computed at full precision.
+    """
+    if keras.backend.standardize_dtype(x.dtype) == "float32":
+        return x
+    return keras.layers.Activation("linear", dtype="float32", name="output_float32")(x)
+
+
 # --- base classes ------------------------------------------------------------------------
 
 
@@ -214,7 +224,7 @@ class GeneratorBuilder(_Builder):
         inputs = self.inputs()
         x = self.stem(*inputs)
         x = self.body(x)
-        outputs = self.head(x)
+        outputs = _float32_output(self.head(x))
         return keras.Model(inputs if self.conditional else inputs[0], outputs, name=self.name)
 
     def get_config(self) -> dict[str, Any]:
@@ -330,7 +340,7 @@ class DiscriminatorBuilder(_Builder):
         labels = inputs[1] if self.conditional else None
         x = self.stem(inputs[0], labels)
         x = self.body(x)
-        outputs = self.head(x, labels)
+        outputs = _float32_output(self.head(x, labels))
         return keras.Model(inputs if self.conditional else inputs[0], outputs, name=self.name)
 
     def get_config(self) -> dict[str, Any]:
