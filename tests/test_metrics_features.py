@@ -94,9 +94,11 @@ def test_inception_offline_error_says_where_keras_looks(monkeypatch, tmp_path):
 
 
 def test_inception_random_weights_give_2048_features():
-    fx = InceptionFeatures(weights=None)
-    features = fx.features(np.zeros((2, 28, 28, 1), "float32"))
-    assert features.shape == (2, 2048) and np.all(np.isfinite(features))
+    fx = InceptionFeatures(weights=None, batch_size=2)
+    images = np.random.default_rng(0).uniform(-1, 1, (3, 28, 28, 1)).astype("float32")
+    features = fx.features(images)  # two network calls: 2 + 1 images
+    assert features.shape == (3, 2048) and np.all(np.isfinite(features))
+    np.testing.assert_allclose(features[2:], fx.features(images[2:]), rtol=1e-4, atol=1e-5)
 
 
 # ---------------------------------------------------------------- ClassifierFeatures
@@ -191,10 +193,9 @@ def test_evaluate_reports_values_sizes_and_floor(tmp_path):
     assert report.results["kid"].std is not None and report.results["kid"].n == 300
     assert "kid: mean ± std over 100 subsets of 300 per set." in report.notes
     assert report.results["recall"].higher_is_better and not fid.higher_is_better
-    # The floor is real[:300] vs real[300:600], computed directly:
-    a, b = real[:300].reshape(300, -1), real[300:].reshape(300, -1)
-    direct = frechet_distance(a.mean(0), np.cov(a.T), b.mean(0), np.cov(b.T))
-    assert fid.floor == pytest.approx(direct, rel=1e-4)
+    # The floor: two disjoint sets of 300 drawn by a seeded permutation, computed directly.
+    order = np.random.default_rng(0).permutation(600)
+    assert fid.floor == pytest.approx(_fid(real[order[:300]], real[order[300:]]), rel=1e-4)
     report.save_json(tmp_path / "metrics.json")
     saved = json.loads((tmp_path / "metrics.json").read_text())
     assert saved["metrics"]["fid"]["n"] == 300 and saved["extractor"] == "Flatten"
@@ -202,12 +203,31 @@ def test_evaluate_reports_values_sizes_and_floor(tmp_path):
     assert "fid" in table and "real floor" in table and "coverage" in table
 
 
-def test_floor_uses_half_the_real_set_when_it_is_smaller_than_2n():
+def _fid(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    return frechet_distance(a.mean(0), np.cov(a.T), b.mean(0), np.cov(b.T))
+
+
+@pytest.mark.parametrize("metrics", ["fid", "fid,pr"])  # features kept or statistics only
+def test_floor_uses_half_the_real_set_when_it_is_smaller_than_2n(metrics):
     real = _gaussian_images(2, 500)
-    report = evaluate(real[:400], real, n=400, extractor=Flatten(), metrics="fid,pr")
-    assert report.results["fid"].value == pytest.approx(0.0, abs=1e-9)
-    assert report.results["fid"].floor_n == 250 and report.results["fid"].n == 400
+    report = evaluate(real[:400], real, n=400, extractor=Flatten(), metrics=metrics, seed=7)
+    fid = report.results["fid"]
+    assert fid.floor_n == 250 and fid.n == 400
     assert any("n=250" in note for note in report.notes)
+    order = np.random.default_rng(7).permutation(500)  # disjoint halves of the permutation
+    assert fid.floor == pytest.approx(_fid(real[order[:250]], real[order[250:]]), rel=1e-4)
+    assert fid.value == pytest.approx(_fid(real[order[:400]], real[:400]), rel=1e-4)
+
+
+def test_real_sets_are_shuffled_so_ordered_data_gives_a_fair_floor():
+    ordered = np.concatenate([_gaussian_images(3, 300), _gaussian_images(4, 300, shift=0.3)])
+    fair = evaluate(ordered[:300], ordered, n=300, extractor=Flatten(), metrics="fid")
+    naive = evaluate(
+        ordered[:300], ordered, n=300, extractor=Flatten(), metrics="fid", shuffle_real=False
+    )
+    assert naive.results["fid"].value == pytest.approx(0.0, abs=1e-9)  # reference = ordered[:300]
+    assert naive.results["fid"].floor > 10 * fair.results["fid"].floor
 
 
 def test_evaluator_is_a_metric_fn_and_caches_real_features():
@@ -218,7 +238,8 @@ def test_evaluator_is_a_metric_fn_and_caches_real_features():
     second = evaluator(_gaussian_images(4, 200))
     assert set(first) == {"fid", "kid"} and first == second and evaluator.real_features is cached
     fn = fid_metric_fn(real, Flatten(), n=200)
-    assert fn(real[:200]) == {"fid": pytest.approx(0.0, abs=1e-9)}
+    reference = real[np.random.default_rng(0).permutation(400)[:200]]
+    assert fn(real[:200]) == {"fid": pytest.approx(_fid(reference, real[:200]), rel=1e-4)}
     assert fn(_gaussian_images(4, 200))["fid"] == pytest.approx(first["fid"])
 
 

@@ -74,6 +74,7 @@ def test_shipped_weights_are_a_weights_only_h5():
     assert info["seed"] == 0
 
 
+@pytest.mark.slow  # shares a ~5-10 s fixture: features of 5 sets of 1,000
 def test_fid_orders_real_blurred_noise(values):
     fid = {name: v["fid"] for name, v in values.items()}
     assert fid["real"] < 10.0
@@ -81,11 +82,13 @@ def test_fid_orders_real_blurred_noise(values):
     assert fid["one digit"] > 10 * fid["real"]
 
 
+@pytest.mark.slow  # shares a ~5-10 s fixture: features of 5 sets of 1,000
 def test_kid_orders_real_blurred_noise(values):
     kid = {name: v["kid"] for name, v in values.items()}
     assert abs(kid["real"]) < 0.5 < kid["blurred"] < kid["noise"]
 
 
+@pytest.mark.slow  # shares a ~5-10 s fixture: features of 5 sets of 1,000
 def test_one_digit_loses_recall_and_coverage_not_precision(values):
     real, one = values["real"], values["one digit"]
     assert real["precision"] > 0.8 and real["recall"] > 0.8 and real["coverage"] > 0.9
@@ -95,6 +98,7 @@ def test_one_digit_loses_recall_and_coverage_not_precision(values):
     assert values["noise"]["precision"] < 0.05 and values["noise"]["recall"] < 0.05
 
 
+@pytest.mark.slow  # shares a ~5-10 s fixture: features of 5 sets of 1,000
 def test_classifier_score_separates_variety(values):
     assert values["real"]["classifier_score"] > 9.0
     assert values["one digit"]["classifier_score"] < 1.5
