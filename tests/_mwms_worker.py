@@ -1,0 +1,130 @@
+"""Subprocess entry point of tests/test_distribute.py (not a test module).
+
+Each mode runs in a fresh interpreter so that device configuration (logical CPU devices,
+`TF_CONFIG`) happens before TensorFlow initialises its runtime, without disturbing the
+other tests' process.
+
+    python tests/_mwms_worker.py mirrored OUT.npz
+        Trains the tiny GAN twice in one process with 2 logical CPU devices: on one device,
+        then under `MirroredStrategy` over both, with the same global batch. Writes the
+        initial weights (`initial/...`) and the final weights and logs of both runs
+        (`single/...`, `mirrored/...`).
+
+    TF_CONFIG=... python tests/_mwms_worker.py worker OUT_DIR
+        One worker of a `MultiWorkerMirroredStrategy` cluster. Trains the tiny GAN with
+        `SampleGrid` and `GANCheckpoint` writing under OUT_DIR/files, then writes its final
+        weights to OUT_DIR/weights.npz.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import tensorflow as tf
+
+LATENT = 4
+GLOBAL_BATCH = 16
+STEPS = 3
+SEED = 0
+
+
+def make_trainer() -> Any:
+    """Tiny MLP GAN on 2-D points; no BatchNorm (per-replica statistics would differ)."""
+    import keras
+
+    from ganlib import GANTrainer, models
+
+    keras.utils.set_random_seed(SEED)
+    g = models.MLPGenerator(
+        latent_dim=LATENT,
+        output_shape=(2,),
+        hidden_units=(16,),
+        batch_norm=False,
+        output_activation=None,
+    ).build()
+    d = models.MLPDiscriminator(input_shape=(2,), hidden_units=(16,)).build()
+    trainer = GANTrainer(g, d, seed=SEED + 1)
+    trainer.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    return trainer
+
+
+def points() -> np.ndarray:
+    """`STEPS` global batches of the 8-Gaussian ring, always the same."""
+    from ganlib import data
+
+    return data.ring(GLOBAL_BATCH * STEPS, seed=SEED)
+
+
+def train(strategy: tf.distribute.Strategy, callbacks: list[Any] | None = None) -> Any:
+    with strategy.scope():
+        trainer = make_trainer()
+        if callbacks:
+            callbacks = [factory() for factory in callbacks]
+    history = trainer.fit(
+        points(), batch_size=GLOBAL_BATCH, epochs=1, shuffle=False, verbose=0, callbacks=callbacks
+    )
+    return trainer, history.history
+
+
+def arrays(prefix: str, trainer: Any, logs: dict[str, list[float]]) -> dict[str, np.ndarray]:
+    out = {}
+    for group in ("generator", "discriminator"):
+        for i, w in enumerate(getattr(trainer, group).get_weights()):
+            out[f"{prefix}/{group}/{i}"] = np.asarray(w)
+    for name, values in logs.items():
+        out[f"{prefix}/log/{name}"] = np.asarray(values)
+    out[f"{prefix}/step"] = np.asarray(int(trainer.step_counter.numpy()))
+    return out
+
+
+def mirrored(out: Path) -> None:
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
+    )
+    single = train(tf.distribute.OneDeviceStrategy("/cpu:0"))
+    initial = arrays("initial", make_trainer(), {})  # where both runs start
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    assert strategy.num_replicas_in_sync == 2
+    multi = train(strategy)
+    np.savez(out, **initial, **arrays("single", *single), **arrays("mirrored", *multi))
+
+
+def worker(out_dir: Path) -> None:
+    from ganlib import callbacks
+
+    task = json.loads(os.environ["TF_CONFIG"])["task"]
+    options = tf.distribute.experimental.CommunicationOptions(
+        implementation=tf.distribute.experimental.CommunicationImplementation.RING,
+        timeout_seconds=60.0,
+    )
+    strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
+    assert strategy.num_replicas_in_sync == 2, strategy.num_replicas_in_sync
+    files = out_dir / "files"
+    trainer, logs = train(
+        strategy,
+        callbacks=[
+            lambda: callbacks.SampleGrid(files / "samples", n=4),
+            lambda: callbacks.GANCheckpoint(files / "checkpoints"),
+        ],
+    )
+    result = arrays("worker", trainer, logs)
+    result["task_index"] = np.asarray(task["index"])
+    np.savez(out_dir / "weights.npz", **result)
+
+
+if __name__ == "__main__":
+    mode, target = sys.argv[1], Path(sys.argv[2])
+    if mode == "mirrored":
+        mirrored(target)
+    elif mode == "worker":
+        worker(target)
+    else:
+        raise SystemExit(f"unknown mode {mode!r}; expected 'mirrored' or 'worker'")
