@@ -16,23 +16,13 @@ Example:
 
 from __future__ import annotations
 
-from ganlib.metrics.evaluate import (
-    METRIC_GROUPS,
-    EvaluationReport,
-    Evaluator,
-    MetricResult,
-    evaluate,
-    fid_metric_fn,
-)
+from ganlib.metrics.evaluate import METRIC_GROUPS, Evaluator, evaluate, fid_metric_fn
+from ganlib.metrics.extraction import FeatureSet, RunningStats, extract_features, iter_samples
 from ganlib.metrics.features import (
     ClassifierFeatures,
     FeatureExtractor,
-    FeatureSet,
     InceptionFeatures,
     ProbabilityExtractor,
-    RunningStats,
-    extract_features,
-    iter_samples,
 )
 from ganlib.metrics.frechet import frechet_distance, trace_sqrt_product
 from ganlib.metrics.kid import kernel_inception_distance, polynomial_mmd2
@@ -44,6 +34,7 @@ from ganlib.metrics.mnist_classifier import (
     mnist_features,
 )
 from ganlib.metrics.prdc import density_coverage, knn_radii, precision_recall
+from ganlib.metrics.report import EvaluationReport, MetricResult
 from ganlib.metrics.score import classifier_score
 
 __all__ = [
