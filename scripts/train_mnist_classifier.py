@@ -12,7 +12,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import time
@@ -22,19 +21,6 @@ import numpy as np
 
 ASSETS = Path(__file__).resolve().parents[1] / "src" / "ganlib" / "assets"
 N_TRAIN = 8000
-
-
-def read_idx(path: Path, offset: int) -> np.ndarray:
-    """Bytes of a gzip IDX file after its header (16 bytes for images, 8 for labels)."""
-    with gzip.open(path, "rb") as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=offset)
-
-
-def load_test_split(folder: Path) -> tuple[np.ndarray, np.ndarray]:
-    """MNIST test images (10000, 28, 28, 1) in [-1, 1] and labels (10000,) int32."""
-    images = read_idx(folder / "t10k-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28, 1)
-    labels = read_idx(folder / "t10k-labels-idx1-ubyte.gz", 8).astype(np.int32)
-    return images.astype(np.float32) / 127.5 - 1.0, labels
 
 
 def shifted(images: np.ndarray, rng: np.random.Generator, max_shift: int = 2) -> np.ndarray:
@@ -62,11 +48,12 @@ def main() -> None:
     import keras
     import tensorflow as tf
 
+    from ganlib.data import load_mnist
     from ganlib.metrics.mnist_classifier import INFO_FILE, WEIGHTS_FILE, build_mnist_classifier
 
     keras.utils.set_random_seed(args.seed)
     tf.config.experimental.enable_op_determinism()
-    x, y = load_test_split(Path(args.data))
+    x, y = load_mnist(args.data, split="test", with_labels=True, download=False)
     x_train, y_train, x_held, y_held = x[:N_TRAIN], y[:N_TRAIN], x[N_TRAIN:], y[N_TRAIN:]
 
     model = build_mnist_classifier()
