@@ -1,0 +1,157 @@
+"""`RunConfig`: the exact configuration of a `ganlib train` run, saved as `config.json`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CONFIG_FILE", "RUN_FORMAT", "RunConfig"]
+
+CONFIG_FILE = "config.json"
+"""Name of the configuration file inside a run folder."""
+RUN_FORMAT = "ganlib-run"
+"""Value of the `format` key that marks a ganlib run configuration."""
+
+# Options that may differ between a run and its `--resume` (the training length).
+_LENGTH = ("epochs", "steps")
+
+
+@dataclass
+class RunConfig:
+    """Every setting of a training run; `config.json` in the run folder holds `to_dict()`.
+
+    Command-line options map one to one onto fields (`--batch-size` -> `batch_size`).
+    Fields below `image_size` are resolved from the data and the options: `total_steps`
+    and `epochs` are the training length actually used, `steps_per_epoch` the batches per
+    epoch, and `generator`/`discriminator` the `ganlib.models.serialize` form of the
+    builders, so a run can be rebuilt from its folder.
+
+    Example:
+        >>> config = RunConfig(dataset="ring", kind="ring", steps=100)
+        >>> RunConfig.from_dict(config.to_dict()) == config
+        True
+        >>> config.differences(RunConfig(dataset="ring", kind="ring", arch="dcgan"))
+        ['--arch: the run has mlp, the command line dcgan']
+    """
+
+    dataset: str
+    kind: str
+    arch: str = "mlp"
+    loss: str = "ns"
+    preset: str = "dcgan"
+    d_steps: int = 1
+    gp_weight: float = 0.0
+    lr: float | None = None
+    batch_size: int = 64
+    latent_dim: int = 100
+    seed: int = 0
+    epochs: int | None = None
+    steps: int | None = None
+    ema: bool = False
+    conditional: bool = False
+    data: str | None = None
+    image_size: int | None = None
+    num_examples: int = 0
+    data_shape: list[int] = field(default_factory=list)
+    num_classes: int | None = None
+    steps_per_epoch: int = 0
+    total_steps: int = 0
+    generator: dict[str, Any] = field(default_factory=dict)
+    discriminator: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+
+    @property
+    def is_points(self) -> bool:
+        """True for vector data such as 2-D points (`data_shape` of rank 1)."""
+        return len(self.data_shape) == 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able dict with a `format` marker."""
+        return {"format": RUN_FORMAT, **dataclasses.asdict(self)}
+
+    @classmethod
+    def from_dict(cls, values: Any, source: str = "config") -> RunConfig:
+        """Validates and rebuilds a config; `ValueError` names the bad field and `source`."""
+        if not isinstance(values, dict) or values.get("format") != RUN_FORMAT:
+            raise ValueError(
+                f"{source} is not a ganlib run configuration (no format={RUN_FORMAT!r})"
+            )
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - set(known) - {"format"})
+        if unknown:
+            raise ValueError(f"{source} has unknown field(s): {', '.join(unknown)}")
+        kwargs = {k: v for k, v in values.items() if k in known}
+        for required in ("dataset", "kind"):
+            if not isinstance(kwargs.get(required), str):
+                raise ValueError(f"{source}: `{required}` must be a string")
+        checks: dict[str, tuple[type, ...]] = {
+            "arch": (str,), "loss": (str,), "preset": (str,), "d_steps": (int,),
+            "gp_weight": (int, float), "batch_size": (int,), "latent_dim": (int,),
+            "seed": (int,), "ema": (bool,), "conditional": (bool,), "num_examples": (int,),
+            "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
+            "generator": (dict,), "discriminator": (dict,), "version": (str,),
+        }  # fmt: skip
+        optional: dict[str, tuple[type, ...]] = {
+            "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),
+            "image_size": (int,), "num_classes": (int,),
+        }  # fmt: skip
+        for name, types in [*checks.items(), *optional.items()]:
+            if name not in kwargs or (name in optional and kwargs[name] is None):
+                continue
+            value = kwargs[name]
+            bad_bool = isinstance(value, bool) and bool not in types
+            if bad_bool or not isinstance(value, types):
+                raise ValueError(f"{source}: `{name}` has the wrong type: {value!r}")
+        return cls(**kwargs)
+
+    def save(self, folder: str | os.PathLike[str]) -> Path:
+        """Writes `folder/config.json` atomically (temp file, then rename)."""
+        path = Path(folder) / CONFIG_FILE
+        tmp = path.with_name(f".tmp-{os.getpid()}-{CONFIG_FILE}")
+        tmp.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str]) -> RunConfig:
+        """Reads `folder/config.json`; `FileNotFoundError`/`ValueError` say what is wrong."""
+        path = Path(folder) / CONFIG_FILE
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} not found: {folder} is not a ganlib run folder")
+        try:
+            values = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"cannot read {path}: {error}") from None
+        return cls.from_dict(values, source=str(path))
+
+    def differences(self, other: RunConfig, fields: tuple[str, ...] | None = None) -> list[str]:
+        """`--option: the run has A, the command line B` for each differing setting.
+
+        Compares the user-settable options (or `fields`), except the training length
+        (`epochs`, `steps`), which `--resume` may change.
+        """
+        names = fields or (
+            "dataset", "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim",
+            "seed", "ema", "conditional", "data", "image_size",
+        )  # fmt: skip
+        out = []
+        for name in names:
+            if name in _LENGTH:
+                continue
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine != theirs:
+                flag = "DATASET" if name == "dataset" else "--" + name.replace("_", "-")
+                out.append(f"{flag}: the run has {_show(mine)}, the command line {_show(theirs)}")
+        return out
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)

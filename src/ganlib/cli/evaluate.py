@@ -1,0 +1,105 @@
+"""`ganlib evaluate`: metrics of a trained run, printed as a table and saved as metrics.json."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ganlib.cli._setup import CLIError, load_data, mixture_of, quiet_tensorflow_import
+from ganlib.cli.sample import generate, load_generator
+
+__all__ = ["EVALUATION_FILE", "mixture_table", "run_evaluate"]
+
+EVALUATION_FILE = "metrics.json"
+"""Name of the file `ganlib evaluate` writes inside the run folder."""
+
+
+def mixture_table(values: dict[str, Any]) -> str:
+    """A plain-text table of `ganlib.metrics.MixtureMetrics.to_dict()` values.
+
+    Example:
+        >>> print(mixture_table({"modes_captured": 8, "modes": 8, "high_quality_fraction": 0.5,
+        ...                      "reverse_kl": 0.01, "n": 2500, "min_count": 20}))
+        metric                 value  n
+        ---------------------  -----  ----
+        modes captured         8/8    2500
+        high-quality fraction  0.5    2500
+        reverse KL             0.01   2500
+        a mode counts with >= 20 high-quality samples (within 3 std of its centre)
+    """
+    n = str(values["n"])
+    rows = [
+        ("metric", "value", "n"),
+        ("modes captured", f"{values['modes_captured']}/{values['modes']}", n),
+        ("high-quality fraction", f"{values['high_quality_fraction']:.4g}", n),
+        ("reverse KL", f"{values['reverse_kl']:.4g}", n),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    note = (
+        f"a mode counts with >= {values['min_count']} high-quality samples "
+        "(within 3 std of its centre)"
+    )
+    return "\n".join([*lines, note])
+
+
+def _write_json(path: Path, payload: dict[str, Any]) -> None:
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Runs `ganlib evaluate` for parsed arguments; returns the exit code."""
+    quiet_tensorflow_import()
+    from ganlib import metrics
+
+    folder = Path(args.run_dir)
+    generator, config, source = load_generator(folder)
+    if config is None:
+        raise CLIError(f"{folder} has no config.json: the real data to compare with is unknown")
+    target = folder / EVALUATION_FILE
+    mixture = mixture_of(config.kind)
+    if config.is_points:
+        if mixture is None:
+            raise CLIError(
+                f"no metric for vector data without known modes ({config.dataset}); "
+                "evaluate works on ring, grid and image runs"
+            )
+        if args.metrics:
+            raise CLIError(
+                "--metrics is for image runs; ring/grid runs report modes captured, "
+                "high-quality fraction and reverse KL"
+            )
+        samples, _ = generate(generator, args.n, seed=args.seed, num_classes=config.num_classes)
+        values = metrics.mixture_metrics(samples, mixture).to_dict()
+        print(mixture_table(values))
+        _write_json(
+            target,
+            {
+                "metrics": values,
+                "kind": "mixture",
+                "dataset": config.dataset,
+                "source": str(source),
+            },
+        )
+    else:
+        real = load_data(config).x
+        report = metrics.evaluate(
+            generator,
+            real,
+            n=args.n,
+            metrics=args.metrics,
+            seed=args.seed,
+            num_classes=config.num_classes if config.conditional else None,
+        )
+        print(report.format_table())
+        report.save_json(target)
+    print(f"ganlib evaluate: {source} -> {target}")
+    return 0

@@ -1,0 +1,230 @@
+"""The `ganlib` argument parser: sub-commands, option types and one-line usage errors."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+__all__ = [
+    "ARCHS",
+    "LOSSES",
+    "PRESETS",
+    "GanlibArgumentParser",
+    "UsageError",
+    "build_parser",
+    "positive_int",
+]
+
+ARCHS = ("mlp", "dcgan")
+"""Architectures accepted by `ganlib train --arch`."""
+LOSSES = ("ns", "minimax", "lsgan", "wgan-gp", "hinge")
+"""Losses accepted by `ganlib train --loss`."""
+PRESETS = ("dcgan", "ttur", "wgan_gp", "sngan")
+"""Optimizer presets accepted by `ganlib train --preset` (see `ganlib.optimizers`)."""
+METRIC_NAMES = ("fid", "kid", "pr", "dc", "score")
+
+
+class UsageError(ValueError):
+    """A bad command line; `prog` names the (sub-)command it belongs to.
+
+    Example:
+        >>> str(UsageError("argument --steps: bad", prog="ganlib train"))
+        'argument --steps: bad'
+    """
+
+    def __init__(self, message: str, prog: str = "ganlib") -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class GanlibArgumentParser(argparse.ArgumentParser):
+    """An `ArgumentParser` that raises `UsageError` instead of printing usage and exiting.
+
+    Example:
+        >>> parser = GanlibArgumentParser(prog="demo")
+        >>> _ = parser.add_argument("--n", type=int)
+        >>> try:
+        ...     parser.parse_args(["--n", "x"])
+        ... except UsageError as error:
+        ...     print(error)
+        argument --n: invalid int value: 'x'
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, self.prog)
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1.
+
+    Example:
+        >>> positive_int("3")
+        3
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0 (seeds)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if not 0 <= value < 2**31:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**31), got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite number > 0 (learning rates)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _choice(options: Sequence[str]) -> Any:
+    """argparse type: one of `options` (case, `-` and `_` ignored); the canonical name."""
+    table = {o.lower().replace("-", "").replace("_", ""): o for o in options}
+
+    def convert(text: str) -> str:
+        key = text.lower().replace("-", "").replace("_", "")
+        if key not in table:
+            raise argparse.ArgumentTypeError(
+                f"unknown value {text!r}; choose from {', '.join(options)}"
+            )
+        return table[key]
+
+    return convert
+
+
+def _metric_list(text: str) -> list[str]:
+    names = [m.strip().lower() for m in text.split(",") if m.strip()]
+    unknown = [m for m in names if m not in METRIC_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown metric(s) {', '.join(unknown) or repr(text)}; "
+            f"choose from {', '.join(METRIC_NAMES)}"
+        )
+    return list(dict.fromkeys(names))
+
+
+def _labels(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.replace(",", " ").split()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be integers separated by commas, got {text!r}"
+        ) from None
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError(f"must be non-negative integers, got {text!r}")
+    return values
+
+
+def _add_demo(sub: Any) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="train a small GAN on the 2-D ring of 8 Gaussians (offline, < 1 minute)",
+        description="Train a small GAN on the ring of 8 Gaussians (std 0.01 on the unit circle), "
+        "print modes captured and the high-quality fraction, write a PNG scatter of samples "
+        "against data.",
+    )
+    p.add_argument("--steps", type=positive_int, default=2000, help="training steps (2000)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="random seed (0)")
+    p.add_argument("--out", default="runs/demo", help="output folder (runs/demo)")
+
+
+def _add_train(sub: Any) -> None:
+    p = sub.add_parser(
+        "train",
+        help="train a GAN on a data set and write a run folder",
+        description="Train a GAN. DATASET is mnist, fashion-mnist, ring, grid, a folder of "
+        "images or a .npz/.npy file. Everything is written inside --out.",
+    )
+    p.add_argument(
+        "dataset", nargs="?", metavar="DATASET", help="data set (optional with --resume)"
+    )
+    p.add_argument("--arch", type=_choice(ARCHS), help="architecture: mlp (default) or dcgan")
+    p.add_argument("--loss", type=_choice(LOSSES), help="loss: " + ", ".join(LOSSES))
+    p.add_argument(
+        "--preset", type=_choice(PRESETS), help="optimizer preset: " + ", ".join(PRESETS)
+    )
+    length = p.add_mutually_exclusive_group()
+    length.add_argument("--epochs", type=positive_int, help="passes over the data")
+    length.add_argument("--steps", type=positive_int, help="total training steps")
+    p.add_argument("--batch-size", type=positive_int, help="batch size (64 images, 256 points)")
+    p.add_argument("--latent-dim", type=positive_int, help="latent size (100 images, 8 points)")
+    p.add_argument("--lr", type=positive_float, help="learning rate of both networks (preset's)")
+    p.add_argument("--d-steps", type=positive_int, help="discriminator steps per step (preset's)")
+    p.add_argument("--seed", type=non_negative_int, help="random seed (0)")
+    p.add_argument("--out", help="run folder (runs/<dataset>)")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+    p.add_argument("--data", help="MNIST/Fashion-MNIST folder or .npz to read")
+    p.add_argument("--ema", action="store_true", default=None, help="keep an EMA generator")
+    p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
+    p.add_argument("--image-size", type=positive_int, help="side of folder images (32)")
+
+
+def _add_sample(sub: Any) -> None:
+    p = sub.add_parser(
+        "sample",
+        help="draw samples from a trained run",
+        description="Draw samples from RUN_DIR/generator.keras (or the latest checkpoint) and "
+        "write an image grid (a scatter for 2-D data).",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="folder written by ganlib train")
+    p.add_argument("--n", type=positive_int, default=64, help="number of samples (64)")
+    p.add_argument("--out", default="grid.png", help="PNG file to write (grid.png)")
+    p.add_argument("--npz", help="also write the samples to this .npz file")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="latent noise seed (0)")
+    p.add_argument("--labels", type=_labels, help="class labels for a conditional GAN, e.g. 0,1,2")
+
+
+def _add_evaluate(sub: Any) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="compute metrics of a trained run",
+        description="Evaluate RUN_DIR's generator: mode metrics on 2-D mixtures, FID/KID/"
+        "precision-recall/classifier score on images; writes RUN_DIR/metrics.json.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="folder written by ganlib train")
+    p.add_argument("--n", type=positive_int, default=10_000, help="samples (10000)")
+    p.add_argument(
+        "--metrics", type=_metric_list, help="comma-separated: " + ",".join(METRIC_NAMES)
+    )
+    p.add_argument("--seed", type=non_negative_int, default=0, help="latent noise seed (0)")
+
+
+def build_parser() -> GanlibArgumentParser:
+    """The `ganlib` parser with its four sub-commands.
+
+    Example:
+        >>> args = build_parser().parse_args(["demo", "--steps", "10"])
+        >>> args.command, args.steps, args.out
+        ('demo', 10, 'runs/demo')
+    """
+    from ganlib import __version__
+
+    parser = GanlibArgumentParser(
+        prog="ganlib",
+        description="GAN training, sampling and evaluation with ganlib.",
+        epilog="Exit codes: 0 success, 1 unexpected error, 2 bad arguments or data, "
+        "3 training diverged.",
+    )
+    parser.add_argument("--version", action="version", version=f"ganlib {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_demo(sub)
+    _add_train(sub)
+    _add_sample(sub)
+    _add_evaluate(sub)
+    return parser

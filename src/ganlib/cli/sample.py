@@ -1,0 +1,144 @@
+"""`ganlib sample`: draw samples from a trained run and write a grid (or scatter) PNG."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ganlib.cli._setup import CLIError, make_trainer, mixture_of, quiet_tensorflow_import
+from ganlib.cli.config import CONFIG_FILE, RunConfig
+
+__all__ = ["generate", "load_generator", "run_sample"]
+
+
+def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
+    """`(generator, config or None, file it came from)` for a run folder.
+
+    Loads `RUN_DIR/generator.keras` with `safe_mode=True`; without it, rebuilds the models
+    from `config.json` and restores the latest complete checkpoint (EMA weights when the run
+    kept them).
+    """
+    import keras
+
+    from ganlib.checkpoint import latest_checkpoint
+    from ganlib.cli.train import CHECKPOINT_DIR, GENERATOR_FILE
+
+    folder = Path(run_dir)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"run folder not found: {folder}")
+    config = RunConfig.load(folder) if (folder / CONFIG_FILE).is_file() else None
+    path = folder / GENERATOR_FILE
+    if path.is_file():
+        return keras.saving.load_model(path, safe_mode=True, compile=False), config, path
+    if config is None:
+        raise FileNotFoundError(
+            f"{folder} holds neither {GENERATOR_FILE} nor {CONFIG_FILE}: not a ganlib run folder"
+        )
+    checkpoint = latest_checkpoint(folder / CHECKPOINT_DIR)
+    if checkpoint is None:
+        raise FileNotFoundError(f"{folder} has no {GENERATOR_FILE} and no complete checkpoint")
+    trainer = make_trainer(config)
+    ema = None
+    if config.ema:
+        from ganlib.callbacks import GeneratorEMA
+
+        ema = GeneratorEMA()
+        ema.set_model(trainer)
+        ema.build()
+    trainer.restore(checkpoint)
+    if ema is not None:
+        ema.swap()  # the generator now holds the averaged weights
+    return trainer.generator, config, checkpoint
+
+
+def _num_classes(generator: Any, config: RunConfig | None) -> int | None:
+    if config is not None and config.num_classes:
+        return config.num_classes
+    import keras
+
+    for layer in generator._flatten_layers(include_self=False):
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.input_dim)
+    return None
+
+
+def generate(
+    generator: Any,
+    n: int,
+    *,
+    seed: int = 0,
+    labels: list[int] | None = None,
+    num_classes: int | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """`n` samples (and their labels when conditional) from latent noise drawn with `seed`.
+
+    A conditional generator uses `labels` repeated cyclically to length `n`, or classes
+    `0, 1, 2, ...` in turn.
+
+    Example:
+        >>> import keras
+        >>> g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> samples, labels = generate(g, 5, seed=0)
+        >>> samples.shape, labels is None
+        ((5, 2), True)
+    """
+    conditional = len(generator.inputs) == 2
+    if not conditional and labels:
+        raise CLIError("--labels is only for conditional runs; this generator takes no labels")
+    latent = tuple(int(s) for s in generator.inputs[0].shape[1:])
+    z = np.random.default_rng(seed).standard_normal((n, *latent)).astype("float32")
+    if not conditional:
+        return np.asarray(generator.predict(z, batch_size=256, verbose=0), "float32"), None
+    if num_classes is None:
+        raise CLIError("cannot tell the number of classes of this conditional generator")
+    chosen = np.resize(np.asarray(labels or np.arange(num_classes), "int32"), n)
+    if chosen.max() >= num_classes:
+        raise CLIError(f"--labels must lie in [0, {num_classes}); received {int(chosen.max())}")
+    label_input = chosen[:, None] if len(generator.inputs[1].shape) == 2 else chosen
+    samples = generator.predict([z, label_input], batch_size=256, verbose=0)
+    return np.asarray(samples, "float32"), chosen
+
+
+def write_samples_png(path: Path, samples: np.ndarray, config: RunConfig | None) -> str:
+    """A grid PNG for images, a scatter PNG for vectors; returns a short description."""
+    if samples.ndim == 2:
+        from ganlib.cli.plotting import write_scatter
+
+        mixture = mixture_of(config.kind) if config is not None else None
+        reference = None if mixture is None else mixture.sample(2000, seed=0)
+        write_scatter(path, samples, reference)
+        return "scatter" + (" against the data" if reference is not None else "")
+    from ganlib.callbacks import image_grid, write_png
+
+    grid = image_grid(samples)
+    write_png(path, grid)
+    return f"{grid.shape[1]}x{grid.shape[0]} grid"
+
+
+def run_sample(args: argparse.Namespace) -> int:
+    """Runs `ganlib sample` for parsed arguments; returns the exit code."""
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise CLIError(f"--out must name a .png file; received {args.out}")
+    if args.npz is not None and Path(args.npz).suffix.lower() != ".npz":
+        raise CLIError(f"--npz must name a .npz file; received {args.npz}")
+    quiet_tensorflow_import()
+    generator, config, source = load_generator(args.run_dir)
+    samples, labels = generate(
+        generator,
+        args.n,
+        seed=args.seed,
+        labels=args.labels,
+        num_classes=_num_classes(generator, config),
+    )
+    what = write_samples_png(out, samples, config)
+    if args.npz is not None:
+        arrays = {"samples": samples} if labels is None else {"samples": samples, "labels": labels}
+        Path(args.npz).parent.mkdir(parents=True, exist_ok=True)
+        np.savez(args.npz, **arrays)  # type: ignore[arg-type]
+    extra = f" and {args.npz}" if args.npz is not None else ""
+    print(f"ganlib sample: {args.n} samples from {source} -> {out} ({what}){extra}")
+    return 0

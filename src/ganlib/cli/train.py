@@ -1,0 +1,298 @@
+"""`ganlib train`: train a GAN on a data set and write a run folder (see docs/cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ganlib.cli._setup import (
+    CLIError,
+    LoadedData,
+    build_builders,
+    dataset_kind,
+    load_data,
+    quiet_tensorflow_import,
+)
+from ganlib.cli.config import CONFIG_FILE, RunConfig
+
+__all__ = [
+    "CHECKPOINT_DIR",
+    "GENERATOR_FILE",
+    "METRICS_FILE",
+    "SAMPLES_DIR",
+    "resolve_config",
+    "run_train",
+]
+
+CHECKPOINT_DIR = "checkpoints"
+GENERATOR_FILE = "generator.keras"
+METRICS_FILE = "metrics.csv"
+SAMPLES_DIR = "samples"
+_PRESET_LOSS = {"non_saturating": "ns", "hinge": "hinge", "wasserstein": "wgan-gp"}
+_POINT_DEFAULTS = {"batch_size": 256, "latent_dim": 2, "steps": 3000}
+_IMAGE_DEFAULTS = {"batch_size": 64, "latent_dim": 100, "epochs": 10}
+_OPTIONS = (
+    "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
+    "conditional", "data", "image_size",
+)  # fmt: skip
+
+
+def _explicit(args: argparse.Namespace) -> dict[str, Any]:
+    """The options given on the command line (argparse defaults are None)."""
+    values = {name: getattr(args, name) for name in _OPTIONS if getattr(args, name) is not None}
+    if values.get("data") is not None:
+        values["data"] = str(Path(values["data"]).resolve())
+    return values
+
+
+def _loss_and_preset(loss: str | None, preset: str | None) -> tuple[str, str, float]:
+    from ganlib import optimizers
+
+    if preset is None:
+        preset = "wgan_gp" if loss == "wgan-gp" else "dcgan"
+    if loss is None:
+        loss = _PRESET_LOSS.get(optimizers.PRESETS[preset].loss, "ns")
+    return loss, preset, 10.0 if loss == "wgan-gp" else 0.0
+
+
+def _default_d_steps(loss: str, preset: str) -> int:
+    from ganlib import optimizers
+
+    return 5 if loss == "wgan-gp" else int(optimizers.PRESET_D_STEPS[preset])
+
+
+def _length(config: RunConfig, epochs: int | None, steps: int | None, per_pass: int) -> None:
+    """Sets `epochs`/`steps` (as asked), `steps_per_epoch` (first run only), `total_steps`."""
+    config.epochs, config.steps = epochs, steps
+    if not config.steps_per_epoch:
+        config.steps_per_epoch = min(steps, per_pass) if steps else per_pass
+    if steps:
+        config.total_steps = steps
+    else:
+        assert epochs is not None
+        config.total_steps = epochs * config.steps_per_epoch
+
+
+def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConfig) -> None:
+    """Fills the data-dependent fields and defaults of a new run's `config` in place."""
+    from ganlib import models
+
+    x, y = loaded.x, loaded.y
+    config.num_examples = len(x)
+    config.data_shape = [int(s) for s in x.shape[1:]]
+    if config.conditional:
+        if y is None:
+            raise CLIError(f"--conditional needs labels; {config.dataset} has none")
+        config.num_classes = int(np.max(y)) + 1
+    defaults = _POINT_DEFAULTS if config.is_points else _IMAGE_DEFAULTS
+    if args.batch_size is None:
+        config.batch_size = defaults["batch_size"]
+    if args.latent_dim is None:
+        config.latent_dim = defaults["latent_dim"]
+    epochs, steps = args.epochs, args.steps
+    if epochs is None and steps is None:
+        epochs, steps = defaults.get("epochs"), defaults.get("steps")
+    _length(config, epochs, steps, math.ceil(config.num_examples / config.batch_size))
+    g, d = build_builders(config)
+    config.generator, config.discriminator = models.serialize(g), models.serialize(d)
+
+
+def _new_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
+    from ganlib import __version__
+
+    if args.dataset is None:
+        raise CLIError("DATASET is required (or continue a run with --resume --out RUN_DIR)")
+    kind, dataset = dataset_kind(args.dataset)
+    out = Path(args.out) if args.out else Path("runs") / Path(dataset).stem
+    if (out / CONFIG_FILE).exists():
+        raise CLIError(
+            f"{out} already holds a run: add --resume to continue it, or choose another --out"
+        )
+    quiet_tensorflow_import()
+    options = _explicit(args)
+    loss, preset, gp = _loss_and_preset(options.get("loss"), options.get("preset"))
+    options.update(loss=loss, preset=preset, gp_weight=gp)
+    options.setdefault("d_steps", _default_d_steps(loss, preset))
+    return RunConfig(dataset=dataset, kind=kind, version=__version__, **options), out
+
+
+def _resumed_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
+    if not args.out:
+        raise CLIError("--resume needs --out RUN_DIR: the run folder to continue")
+    out = Path(args.out)
+    stored = RunConfig.load(out)
+    quiet_tensorflow_import()
+    asked = RunConfig.from_dict(stored.to_dict())
+    for name, value in _explicit(args).items():
+        setattr(asked, name, value)
+    if args.dataset is not None:
+        asked.dataset = dataset_kind(args.dataset)[1]
+    differences = stored.differences(asked)
+    if differences:
+        raise CLIError(
+            f"--resume: the arguments conflict with {out / CONFIG_FILE}: " + "; ".join(differences)
+        )
+    if args.epochs is not None or args.steps is not None:
+        _length(stored, args.epochs, args.steps, stored.steps_per_epoch)
+    return stored, out
+
+
+class _StopAtStep:
+    """Callback factory: stop `fit` once the trainer's step counter reaches `total`."""
+
+    @staticmethod
+    def make(total: int) -> Any:
+        import keras
+
+        class StopAtStep(keras.callbacks.Callback):
+            def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+                if int(self.model.step_counter.numpy()) >= total:
+                    self.model.stop_training = True
+
+        return StopAtStep()
+
+
+def _scatter_callback(folder: Path, reference: np.ndarray, n: int = 1000) -> Any:
+    import keras
+
+    from ganlib.cli.plotting import write_scatter
+
+    class ScatterPlot(keras.callbacks.Callback):
+        """Writes `samples_epoch_{epoch:04d}.png`: samples (fixed noise) against the data."""
+
+        def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+            samples = self.model.sample(n, seed=0)
+            write_scatter(folder / f"samples_epoch_{epoch + 1:04d}.png", samples, reference)
+
+    return ScatterPlot()
+
+
+def _trim_csv(path: Path, epochs: int) -> None:
+    """Keeps the header and the rows of epochs before `epochs` (a resumed run redoes them)."""
+    if not path.is_file():
+        return
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = lines[:1] + [
+        line for line in lines[1:] if line.split(",", 1)[0].strip().isdigit()
+        and int(line.split(",", 1)[0]) < epochs
+    ]  # fmt: skip
+    if kept != lines:
+        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+        tmp.write_text("".join(kept), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def _save_generator(trainer: Any, ema: Any, path: Path) -> Path:
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    with ema.swapped() if ema is not None else contextlib.nullcontext():
+        trainer.generator.save(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def _summary_metrics(trainer: Any, loaded: LoadedData) -> str:
+    if loaded.mixture is None or trainer.conditional:
+        return ""
+    from ganlib import metrics
+
+    result = metrics.mixture_metrics(trainer.sample(2500, seed=1), loaded.mixture)
+    return (
+        f", {result.modes_captured}/{result.modes} modes, "
+        f"{result.high_quality_fraction:.0%} high quality"
+    )
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Runs `ganlib train` for parsed arguments; returns the exit code."""
+    start = time.perf_counter()
+    if args.resume:
+        config, out = _resumed_config(args)
+        loaded = load_data(config)
+        if list(loaded.x.shape[1:]) != config.data_shape or len(loaded.x) != config.num_examples:
+            raise CLIError(
+                f"the data of {config.dataset} changed since the run started: "
+                f"{len(loaded.x)} samples of shape {list(loaded.x.shape[1:])}, the run has "
+                f"{config.num_examples} of shape {config.data_shape}"
+            )
+    else:
+        config, out = _new_config(args)
+        loaded = load_data(config)
+        resolve_config(args, loaded, config)
+    import keras
+
+    from ganlib import callbacks
+    from ganlib.checkpoint import latest_checkpoint
+    from ganlib.cli import EXIT_DIVERGED
+    from ganlib.cli._setup import batches, make_trainer, progress_verbosity
+
+    out.mkdir(parents=True, exist_ok=True)
+    config.save(out)
+
+    keras.utils.set_random_seed(config.seed)
+    trainer = make_trainer(config)
+    ema = callbacks.GeneratorEMA(decay=0.999) if config.ema else None
+    checkpoints = out / CHECKPOINT_DIR
+    initial_epoch = 0
+    if args.resume and latest_checkpoint(checkpoints) is not None:
+        initial_epoch = trainer.restore(checkpoints)
+    done = int(trainer.step_counter.numpy())
+    remaining = config.total_steps - done
+    generator_path = out / GENERATOR_FILE
+    if remaining <= 0:
+        if ema is not None and trainer._restored_ema is not None:
+            ema.set_model(trainer)
+            ema.on_train_begin()
+        if not generator_path.exists():
+            _save_generator(trainer, ema, generator_path)
+        print(
+            f"ganlib train: nothing to do, {out} already has {done} of "
+            f"{config.total_steps} steps; generator: {generator_path}"
+        )
+        return 0
+    _trim_csv(out / METRICS_FILE, initial_epoch)
+    guard = callbacks.DivergenceGuard(verbose=False)
+    if config.is_points:
+        sampler = _scatter_callback(out / SAMPLES_DIR, loaded.x[:2000])
+    else:
+        sampler = callbacks.SampleGrid(out / SAMPLES_DIR, every_epochs=1, n=64, seed=0)
+    used = [
+        *([ema] if ema is not None else []),
+        _StopAtStep.make(config.total_steps),
+        guard,
+        callbacks.GANCheckpoint(checkpoints, every_epochs=1, keep=3),
+        sampler,
+        keras.callbacks.CSVLogger(str(out / METRICS_FILE), append=True),
+    ]
+    end_epoch = initial_epoch + math.ceil(remaining / config.steps_per_epoch)
+    dataset = batches(loaded.x, loaded.y, config.batch_size, config.seed, done, remaining)
+    history = trainer.fit(
+        dataset,
+        epochs=end_epoch,
+        initial_epoch=initial_epoch,
+        steps_per_epoch=config.steps_per_epoch,
+        callbacks=used,
+        verbose=progress_verbosity(),
+        shuffle=False,
+    )
+    if guard.message:
+        import sys
+
+        print(f"ganlib train: error: {guard.message}", file=sys.stderr)
+        return EXIT_DIVERGED
+    _save_generator(trainer, ema, generator_path)
+    steps = int(trainer.step_counter.numpy())
+    logs = {k: v[-1] for k, v in history.history.items() if v}
+    losses = ", ".join(f"{k} {logs[k]:.3g}" for k in ("d_loss", "g_loss") if k in logs)
+    print(
+        f"ganlib train: {steps} steps ({steps - done} now, epoch {end_epoch}) in "
+        f"{time.perf_counter() - start:.1f} s, {losses}{_summary_metrics(trainer, loaded)}; "
+        f"run folder {out}"
+    )
+    return 0
