@@ -11,7 +11,7 @@ from typing import Any
 
 import tensorflow as tf
 
-__all__ = ["global_batch_size", "replica_draw", "replica_rows", "strategy_logs"]
+__all__ = ["global_batch_size", "is_multi_worker", "replica_draw", "replica_rows", "strategy_logs"]
 
 
 def _replica_context() -> Any:
@@ -57,6 +57,8 @@ def replica_draw(
     batch: Any,
     seed: Any,
     shape: Sequence[int] = (),
+    *,
+    rows: tuple[Any, Any] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Draws this replica's rows of one global-batch draw of a stateless sampler.
@@ -64,7 +66,9 @@ def replica_draw(
     Every replica calls `sampler([global_batch, *shape], seed=seed, **kwargs)` with the same
     `seed` and keeps its own rows (see `replica_rows`), so the numbers a step uses do not
     depend on how many replicas share the batch: N devices train like one device with the
-    same global batch. Costs N times the (small) draw per replica.
+    same global batch. Costs N times the (small) draw per replica. Pass `rows` (from
+    `replica_rows(batch)`) to reuse one `all_gather` for several draws of a step; other
+    keyword arguments go to `sampler`.
 
     Example:
         >>> import tensorflow as tf
@@ -82,8 +86,25 @@ def replica_draw(
 
     if _replica_context() is None:
         return draw(batch)
-    offset, total = replica_rows(batch)
+    offset, total = replica_rows(batch) if rows is None else rows
     return draw(total)[offset : offset + batch]
+
+
+def is_multi_worker(strategy: tf.distribute.Strategy | None = None) -> bool:
+    """True when `strategy` (default: the current one) is a `MultiWorkerMirroredStrategy`
+    spanning several workers.
+
+    Example:
+        >>> from ganlib.distribute import is_multi_worker
+        >>> is_multi_worker()
+        False
+    """
+    if strategy is None:
+        strategy = tf.distribute.get_strategy()
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return False
+    in_multi_worker_mode = getattr(strategy.extended, "_in_multi_worker_mode", None)
+    return bool(callable(in_multi_worker_mode) and in_multi_worker_mode())
 
 
 def strategy_logs(logs: dict[str, Any]) -> dict[str, Any]:
@@ -100,13 +121,6 @@ def strategy_logs(logs: dict[str, Any]) -> dict[str, Any]:
         >>> strategy_logs({"d_loss": 0.5})
         {'d_loss': 0.5}
     """
-    strategy = tf.distribute.get_strategy()
-    extended = getattr(strategy, "extended", None)
-    multi_worker = getattr(extended, "_in_multi_worker_mode", None)
-    if not (
-        isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
-        and callable(multi_worker)
-        and multi_worker()
-    ):
+    if not is_multi_worker():
         return logs
     return {name: tf.reshape(value, [1]) for name, value in logs.items()}
