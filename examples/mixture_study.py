@@ -6,7 +6,7 @@ captured, the fraction of high-quality samples (within 3 std of a centre) and th
 the mode histogram. The "classic" recipe is the seed's MNIST MLP (tanh output, BatchNorm) and
 misses modes; 2-D data wants a linear output and its own settings.
 
-    python examples/mixture_study.py --steps 3000
+    python examples/mixture_study.py --steps 4000
     python examples/mixture_study.py --data ring --recipes linear wgan_gp --json out.json
 """
 
@@ -74,6 +74,7 @@ def train(
     steps: int,
     batch_size: int = 256,
     hidden: int = 128,
+    depth: int = 2,
     seed: int = 0,
 ) -> tuple[GANTrainer, data.Mixture]:
     """Trains one GAN for `steps` generator updates; returns the trainer and the mixture."""
@@ -82,10 +83,11 @@ def train(
     recipe = RECIPES[recipe_name]()
     per_epoch = max(1, min(steps, 100))
     x = mixture.sample(batch_size * per_epoch, seed=seed)
+    units = (hidden,) * depth
     generator = models.MLPGenerator(
-        latent_dim=8, output_shape=(2,), hidden_units=(hidden, hidden), **recipe["generator"]
+        latent_dim=8, output_shape=(2,), hidden_units=units, **recipe["generator"]
     ).build()
-    discriminator = models.MLPDiscriminator(input_shape=(2,), hidden_units=(hidden, hidden)).build()
+    discriminator = models.MLPDiscriminator(input_shape=(2,), hidden_units=units).build()
     trainer = GANTrainer(
         generator,
         discriminator,
@@ -110,15 +112,16 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         default=["classic", "linear", "least_squares"],
         help="wgan_gp is slower (5 critic steps per generator step)",
     )
-    parser.add_argument("--steps", type=int, default=3000, help="generator updates per run")
+    parser.add_argument("--steps", type=int, default=4000, help="generator updates per run")
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--hidden", type=int, default=128, help="units per hidden layer")
+    parser.add_argument("--depth", type=int, default=2, help="hidden layers per network")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", default=None, help="also write the results to this file")
     args = parser.parse_args(argv)
 
     rows = []
-    print(f"{'data':5} {'recipe':8} {'modes':>7} {'hq %':>6} {'rev KL':>7}")
+    print(f"{'data':5} {'recipe':13} {'modes':>7} {'hq %':>6} {'rev KL':>7}")
     for mixture_name in args.data:
         for recipe_name in args.recipes:
             trainer, mixture = train(
@@ -127,12 +130,13 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                 steps=args.steps,
                 batch_size=args.batch_size,
                 hidden=args.hidden,
+                depth=args.depth,
                 seed=args.seed,
             )
             m = metrics.mixture_metrics(trainer.sample(2500, seed=args.seed), mixture)
             rows.append({"data": mixture_name, "recipe": recipe_name, **m.to_dict()})
             print(
-                f"{mixture_name:5} {recipe_name:8} {m.modes_captured:>3}/{m.modes:<3} "
+                f"{mixture_name:5} {recipe_name:13} {m.modes_captured:>3}/{m.modes:<3} "
                 f"{100 * m.high_quality_fraction:6.1f} {m.reverse_kl:7.3f}"
             )
     if args.json:
