@@ -107,10 +107,12 @@ def test_conditional_fit_with_labels_and_sample_by_class() -> None:
 
 def test_tf_data_dataset_input_works_for_both_kinds() -> None:
     trainer = make_trainer()
-    trainer.fit(tf.data.Dataset.from_tensor_slices(points()).batch(16), epochs=1, verbose=0)
+    trainer.fit(
+        tf.data.Dataset.from_tensor_slices(points()).batch(16), epochs=1, verbose=0, shuffle=False
+    )
     ctrainer = make_trainer(conditional=True)
     data = tf.data.Dataset.from_tensor_slices((points(), np.arange(64) % 3)).batch(16)
-    history = ctrainer.fit(data, epochs=1, verbose=0)
+    history = ctrainer.fit(data, epochs=1, verbose=0, shuffle=False)
     assert np.isfinite(history.history["d_loss"][0])
 
 
@@ -204,7 +206,9 @@ def test_fit_validation_errors() -> None:
     with pytest.raises(ValueError, match=r"x.shape=\(64, 3\)"):
         trainer.fit(np.zeros((64, 3), "float32"), verbose=0)
     with pytest.raises(TypeError, match="from_array"):  # datasets are checked in the step
-        trainer.fit(tf.data.Dataset.from_tensor_slices(np.zeros((8, 2), "int32")).batch(4))
+        trainer.fit(
+            tf.data.Dataset.from_tensor_slices(np.zeros((8, 2), "int32")).batch(4), shuffle=False
+        )
     ctrainer = make_trainer(conditional=True)
     with pytest.raises(ValueError, match="conditional"):
         ctrainer.fit(points(), verbose=0)
@@ -230,3 +234,26 @@ def test_compile_builds_both_optimizers_on_their_variables() -> None:
     trainer = make_trainer()
     assert trainer.g_optimizer is not None and trainer.g_optimizer.built
     assert trainer.d_optimizer is not None and trainer.d_optimizer.built
+
+
+def test_evaluate_and_validation_data_report_losses_without_updates() -> None:
+    trainer = make_trainer()
+    x = points()
+    before = weights(trainer.generator) + weights(trainer.discriminator)
+    rng = trainer.rng_state.numpy().copy()
+    first = trainer.evaluate(x, batch_size=16, verbose=0, return_dict=True)
+    assert sorted(first) == ["d_fake", "d_loss", "d_real", "g_loss"]
+    assert trainer.evaluate(x, batch_size=16, verbose=0, return_dict=True) == first
+    for a, b in zip(
+        before, weights(trainer.generator) + weights(trainer.discriminator), strict=True
+    ):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(trainer.rng_state.numpy(), rng)
+    history = trainer.fit(x, batch_size=16, epochs=1, validation_data=(x[:32],), verbose=0)
+    assert np.isfinite(history.history["val_d_loss"][0])
+
+
+def test_predict_runs_the_generator() -> None:
+    trainer = make_trainer()
+    z = np.random.default_rng(0).normal(size=(5, LATENT)).astype("float32")
+    np.testing.assert_allclose(trainer.predict(z, verbose=0), trainer.generator(z), rtol=1e-6)

@@ -255,10 +255,19 @@ def trainer_arrays(trainer: Any) -> dict[str, np.ndarray]:
 
 
 def save_trainer(
-    trainer: Any, directory: str | Path, *, epoch: int, keep: int | None = None
+    trainer: Any,
+    directory: str | Path,
+    *,
+    epoch: int,
+    keep: int | None = None,
+    arrays: dict[str, np.ndarray] | None = None,
 ) -> Path:
-    """Writes a checkpoint of `trainer` after `epoch` completed epochs (see `write_checkpoint`)."""
-    arrays = trainer_arrays(trainer)
+    """Writes a checkpoint of `trainer` after `epoch` completed epochs (see `write_checkpoint`).
+
+    `arrays` (from `trainer_arrays`) avoids a second copy when the caller already holds them.
+    """
+    if arrays is None:
+        arrays = trainer_arrays(trainer)
     metadata = {"epoch": int(epoch), "config": trainer.compat_config()}
     step = int(trainer.step_counter.numpy())
     return write_checkpoint(directory, arrays, step=step, metadata=metadata, keep=keep)
@@ -279,7 +288,16 @@ def _names(arrays: dict[str, np.ndarray], group: str) -> list[str]:
 
 
 def is_chief(model: Any) -> bool:
-    """True unless `model` trains under a multi-worker strategy on a non-chief worker."""
+    """True unless `model` trains under a multi-worker strategy on a non-chief worker.
+
+    Callbacks that write files call it so that only one worker writes.
+
+    Example:
+        >>> import keras
+        >>> from ganlib.checkpoint import is_chief
+        >>> is_chief(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
+        True
+    """
     strategy = getattr(model, "distribute_strategy", None)
     extended = getattr(strategy, "extended", None)
     in_multi_worker = getattr(extended, "_in_multi_worker_mode", None)

@@ -149,6 +149,7 @@ class GANTrainer(keras.Model):
         self.d_optimizer: keras.optimizers.Optimizer | None = None
         self.ema: Any = None  # set by ganlib.callbacks.GeneratorEMA
         self.restored_epoch: int | None = None
+        self._eval_draws: int | None = None
         self._restored_ema: dict[str, np.ndarray] | None = None
         self.built = True
 
@@ -244,6 +245,9 @@ class GANTrainer(keras.Model):
 
     # ---------------------------------------------------------------- the step
     def _seed(self) -> tf.Tensor:
+        if self._eval_draws is not None:  # evaluation: fixed seeds, training RNG untouched
+            self._eval_draws += 1
+            return tf.constant([self.seed, -self._eval_draws], dtype="int64")
         seed = self.rng_state.value
         self.rng_state.assign_add(tf.constant([0, 1], dtype="int64"))
         replica = tf.distribute.get_replica_context()
@@ -352,6 +356,37 @@ class GANTrainer(keras.Model):
             "d_fake": fake_out,
         }
         values.update({p.name: v for p, v in zip(self.penalties, penalty_values, strict=True)})
+        for name, value in values.items():
+            self._trackers[name].update_state(tf.reduce_mean(value), sample_weight=batch)
+        return {name: t.result() for name, t in self._trackers.items()}
+
+    def test_step(self, data: Any) -> dict[str, tf.Tensor]:
+        """Evaluation (`evaluate`, `validation_data`): the step's losses without any update.
+
+        Uses fixed noise seeds (the same for every batch and call), not the training RNG.
+        """
+        real, labels = self._unpack(data)
+        batch = tf.shape(real)[0]
+        self._eval_draws = 0
+        try:
+            loss = self.loss_fn
+            fake = self._generate(self._noise(batch), labels)
+            real_out = self._discriminate(real, labels)
+            fake_out = self._discriminate(fake, labels)
+            d_kwargs = _supported(loss.discriminator, reduction="none")
+            d_loss = _flat(loss.discriminator(real_out, fake_out, **d_kwargs))
+            values = {"d_real": real_out, "d_fake": fake_out}
+            for p in self.penalties:
+                values[p.name] = self._penalty(p, real, fake, labels)
+                d_loss = d_loss + p.weight * values[p.name]
+            g_kwargs = _supported(loss.generator, reduction="none")
+            if getattr(loss, "generator_needs_real", False):
+                g_loss = loss.generator(fake_out, real_out, **g_kwargs)
+            else:
+                g_loss = loss.generator(fake_out, **g_kwargs)
+        finally:
+            self._eval_draws = None
+        values.update(d_loss=d_loss, g_loss=_flat(g_loss))
         for name, value in values.items():
             self._trackers[name].update_state(tf.reduce_mean(value), sample_weight=batch)
         return {name: t.result() for name, t in self._trackers.items()}

@@ -54,7 +54,11 @@ class GANCheckpoint(keras.callbacks.Callback):
 
     def save(self, epoch: int) -> Path | None:
         """Writes a checkpoint now (`epoch` = completed epochs); None when refused or not chief."""
-        if getattr(self.model, "diverged", False) or not self._finite():
+        arrays = trainer_arrays(self.model)
+        finite = all(
+            np.isfinite(a).all() for a in arrays.values() if np.issubdtype(a.dtype, np.floating)
+        )
+        if getattr(self.model, "diverged", False) or not finite:
             self.refused += 1
             warnings.warn(
                 "GANCheckpoint: the training state is not finite (diverged); not saving. "
@@ -64,17 +68,12 @@ class GANCheckpoint(keras.callbacks.Callback):
             return None
         if not is_chief(self.model):
             return None
-        self.last_saved = save_trainer(self.model, self.directory, epoch=epoch, keep=self.keep)
+        self.last_saved = save_trainer(
+            self.model, self.directory, epoch=epoch, keep=self.keep, arrays=arrays
+        )
         if self.verbose:
             keras.utils.io_utils.print_msg(f"GANCheckpoint: saved {self.last_saved}")
         return self.last_saved
-
-    def _finite(self) -> bool:
-        return all(
-            np.isfinite(a).all()
-            for a in trainer_arrays(self.model).values()
-            if np.issubdtype(a.dtype, np.floating)
-        )
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch = epoch
