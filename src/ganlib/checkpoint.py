@@ -31,6 +31,7 @@ import numpy as np
 __all__ = [
     "FORMAT_VERSION",
     "CheckpointError",
+    "compat_config",
     "is_chief",
     "latest_checkpoint",
     "list_checkpoints",
@@ -224,6 +225,38 @@ def latest_checkpoint(directory: str | Path) -> Path | None:
             continue
         return candidate
     return None
+
+
+def _architecture(model: Any) -> dict[str, Any]:
+    classes = [type(layer).__name__ for layer in model._flatten_layers(include_self=False)]
+    return {
+        "inputs": [list(t.shape[1:]) for t in getattr(model, "inputs", None) or []],
+        "outputs": [list(t.shape[1:]) for t in getattr(model, "outputs", None) or []],
+        "params": int(sum(int(np.prod(w.shape)) for w in model.weights)),
+        "layers_sha256": hashlib.sha256("/".join(classes).encode()).hexdigest()[:16],
+    }
+
+
+def compat_config(trainer: Any) -> dict[str, Any]:
+    """What a checkpoint must share with the trainer it is restored into (JSON-able).
+
+    Per network: input/output shapes, parameter count, a hash of the layer class list; plus
+    latent size, number of classes, the loss class and config and the optimizer classes.
+    """
+    get_config = getattr(trainer.loss_fn, "get_config", None)
+    loss_config = get_config() if callable(get_config) else {}
+    return {
+        "generator": _architecture(trainer.generator),
+        "discriminator": _architecture(trainer.discriminator),
+        "latent_dim": trainer.latent_dim,
+        "num_classes": trainer.num_classes,
+        "loss": {
+            "class": type(trainer.loss_fn).__name__,
+            "config": json.loads(json.dumps(loss_config, default=str)),
+        },
+        "g_optimizer": type(trainer.g_optimizer).__name__,
+        "d_optimizer": type(trainer.d_optimizer).__name__,
+    }
 
 
 def _groups(trainer: Any) -> dict[str, list[Any]]:

@@ -9,9 +9,7 @@ variable lists (`discriminator.trainable_variables`, `generator.trainable_variab
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import inspect
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -37,18 +35,6 @@ def _find_num_classes(model: keras.Model) -> int | None:
         if isinstance(layer, keras.layers.Embedding):
             return int(layer.input_dim)
     return None
-
-
-def _architecture(model: keras.Model) -> dict[str, Any]:
-    """What must match between a checkpoint and the model it is restored into."""
-    classes = [type(layer).__name__ for layer in model._flatten_layers(include_self=False)]
-    outputs = getattr(model, "outputs", None) or []
-    return {
-        "inputs": [list(s) for s in _input_shapes(model)],
-        "outputs": [list(t.shape[1:]) for t in outputs],
-        "params": int(sum(int(np.prod(w.shape)) for w in model.weights)),
-        "layers_sha256": hashlib.sha256("/".join(classes).encode()).hexdigest()[:16],
-    }
 
 
 class GANTrainer(keras.Model):
@@ -479,17 +465,9 @@ class GANTrainer(keras.Model):
     # ------------------------------------------------------------- checkpoints
     def compat_config(self) -> dict[str, Any]:
         """JSON-able description checked when a checkpoint is restored into this trainer."""
-        get_config = getattr(self.loss_fn, "get_config", None)
-        loss_config: dict[str, Any] = get_config() if callable(get_config) else {}
-        return {
-            "generator": _architecture(self.generator),
-            "discriminator": _architecture(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "num_classes": self.num_classes,
-            "loss": {"class": type(self.loss_fn).__name__, "config": _jsonable(loss_config)},
-            "g_optimizer": type(self.g_optimizer).__name__,
-            "d_optimizer": type(self.d_optimizer).__name__,
-        }
+        from ganlib.checkpoint import compat_config
+
+        return compat_config(self)
 
     def restore(self, path: str | Path, strict: bool = True) -> int:
         """Restores a `GANCheckpoint` (a run directory or one `ckpt-*` folder).
@@ -522,7 +500,3 @@ def _supported(fn: Any, **kwargs: Any) -> dict[str, Any]:
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         return kwargs
     return {k: v for k, v in kwargs.items() if k in params}
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
