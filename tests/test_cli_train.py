@@ -1,0 +1,165 @@
+"""`ganlib train` end to end on small runs: files written, resume, sample and evaluate."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganlib.cli import main
+
+
+def _png(path: Path) -> np.ndarray:
+    data = path.read_bytes()
+    assert data[:4] == b"\x89PNG"
+    return tf.io.decode_png(data).numpy()
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _checkpoint_steps(run: Path) -> list[int]:
+    return sorted(int(p.name.split("-")[1]) for p in (run / "checkpoints").glob("ckpt-*"))
+
+
+@pytest.fixture(scope="module")
+def points_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """10 steps on 64 ring points in batches of 16: 4 steps per epoch, the last epoch partial."""
+    folder = tmp_path_factory.mktemp("points")
+    from ganlib.data import ring
+
+    np.save(folder / "ring.npy", ring(64, seed=0))
+    run = folder / "run"
+    argv = ["train", str(folder / "ring.npy"), "--steps", "10", "--batch-size", "16"]
+    assert main([*argv, "--out", str(run)]) == 0
+    return run
+
+
+def test_train_writes_every_file(points_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    names = sorted(p.name for p in points_run.iterdir())
+    assert names == ["checkpoints", "config.json", "generator.keras", "metrics.csv", "samples"]
+    config = json.loads((points_run / "config.json").read_text())
+    assert config["steps"] == 10 and config["steps_per_epoch"] == 4 and config["total_steps"] == 10
+    assert config["latent_dim"] == 2 and config["data_shape"] == [2] and config["kind"] == "file"
+    assert [int(r["epoch"]) for r in _rows(points_run / "metrics.csv")] == [0, 1, 2]
+    assert _checkpoint_steps(points_run) == [4, 8, 10]
+    plots = sorted(p.name for p in (points_run / "samples").iterdir())
+    assert plots == [f"samples_epoch_000{i}.png" for i in (1, 2, 3)]
+    assert _png(points_run / "samples" / plots[0]).shape == (480, 480, 3)
+
+
+def test_resume_continues_and_appends(
+    points_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(points_run, run)
+    assert main(["train", "--resume", "--out", str(run), "--steps", "14"]) == 0
+    out = capsys.readouterr().out
+    assert "ganlib train: 14 steps (4 now" in out
+    assert _checkpoint_steps(run)[-1] == 14
+    assert [int(r["epoch"]) for r in _rows(run / "metrics.csv")] == [0, 1, 2, 3]
+    assert json.loads((run / "config.json").read_text())["total_steps"] == 14
+    # Same length again: nothing left to train.
+    assert main(["train", "--resume", "--out", str(run)]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+
+
+def test_resume_matches_an_uninterrupted_run(points_run: Path, tmp_path: Path) -> None:
+    """Resuming from the step-8 checkpoint reproduces the step-10 weights exactly."""
+    import shutil
+
+    from ganlib.checkpoint import read_checkpoint
+
+    run = tmp_path / "run"
+    shutil.copytree(points_run, run)
+    shutil.rmtree(run / "checkpoints" / "ckpt-000000010")
+    (run / "generator.keras").unlink()
+    assert main(["train", "--resume", "--out", str(run)]) == 0
+    _, resumed = read_checkpoint(run / "checkpoints" / "ckpt-000000010")
+    _, original = read_checkpoint(points_run / "checkpoints" / "ckpt-000000010")
+    assert sorted(resumed) == sorted(original)
+    for name, value in original.items():
+        np.testing.assert_allclose(resumed[name], value, rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+def test_sample_writes_scatter_and_npz(
+    points_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png, npz = tmp_path / "s.png", tmp_path / "s.npz"
+    assert main(["sample", str(points_run), "--n", "50", "--out", str(png), "--npz", str(npz)]) == 0
+    assert _png(png).shape == (480, 480, 3)
+    with np.load(npz, allow_pickle=False) as f:
+        assert f.files == ["samples"] and f["samples"].shape == (50, 2)
+        first = f["samples"]
+    # Same seed, same samples; from the checkpoint when generator.keras is gone.
+    assert main(["sample", str(points_run), "--n", "50", "--out", str(png), "--npz", str(npz)]) == 0
+    with np.load(npz, allow_pickle=False) as f:
+        np.testing.assert_array_equal(f["samples"], first)
+    assert "generator.keras" in capsys.readouterr().out
+
+
+def test_sample_from_checkpoint(points_run: Path, tmp_path: Path) -> None:
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(points_run, run)
+    (run / "generator.keras").unlink()
+    npz = tmp_path / "a.npz"
+    argv = ["--n", "8", "--out", str(tmp_path / "a.png"), "--npz", str(npz)]
+    assert main(["sample", str(run), *argv]) == 0
+    assert main(["sample", str(points_run), *argv[:-1], str(tmp_path / "b.npz")]) == 0
+    with np.load(npz) as a, np.load(tmp_path / "b.npz") as b:
+        np.testing.assert_allclose(a["samples"], b["samples"], rtol=1e-5, atol=1e-6)
+
+
+def test_ring_train_and_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = tmp_path / "ring"
+    assert main(["train", "ring", "--steps", "5", "--out", str(run)]) == 0
+    summary = capsys.readouterr().out.strip().splitlines()[-1]
+    assert summary.startswith("ganlib train: 5 steps") and "/8 modes" in summary
+    assert main(["evaluate", str(run), "--n", "500"]) == 0
+    assert "modes captured" in capsys.readouterr().out
+    values = json.loads((run / "metrics.json").read_text())
+    assert values["kind"] == "mixture" and values["metrics"]["n"] == 500
+    assert 0 <= values["metrics"]["modes_captured"] <= 8
+    assert main(["evaluate", str(run), "--metrics", "fid"]) == 2
+
+
+def test_wgan_gp_dcgan_on_tiny_images(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "x.npy", rng.integers(0, 256, (24, 8, 8, 1), dtype=np.uint8))
+    run = tmp_path / "run"
+    argv = ["train", str(tmp_path / "x.npy"), "--arch", "dcgan", "--loss", "wgan-gp"]
+    assert main([*argv, "--steps", "2", "--batch-size", "8", "--out", str(run)]) == 0
+    config = json.loads((run / "config.json").read_text())
+    assert (config["preset"], config["d_steps"], config["gp_weight"]) == ("wgan_gp", 5, 10.0)
+    assert config["discriminator"]["config"]["batch_norm"] is False
+    assert "gp" in _rows(run / "metrics.csv")[0]
+    grid = _png(run / "samples" / "samples_epoch_0001.png")
+    assert grid.shape == (8 * 8 + 7, 8 * 8 + 7, 1)  # 64 samples, 8x8 tiles of 8x8 px
+
+
+@pytest.mark.slow
+def test_mnist_train_sample_evaluate(
+    mnist_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "mnist"
+    argv = ["train", "mnist", "--data", str(mnist_dir), "--steps", "3", "--batch-size", "32"]
+    assert main([*argv, "--out", str(run)]) == 0
+    assert (run / "generator.keras").is_file() and _checkpoint_steps(run) == [3]
+    assert _png(run / "samples" / "samples_epoch_0001.png").shape == (8 * 29 - 1, 8 * 29 - 1, 1)
+    grid = tmp_path / "grid.png"
+    assert main(["sample", str(run), "--n", "16", "--out", str(grid)]) == 0
+    assert _png(grid).shape == (4 * 29 - 1, 4 * 29 - 1, 1)
+    assert main(["evaluate", str(run), "--n", "200", "--metrics", "fid,score"]) == 0
+    report = json.loads((run / "metrics.json").read_text())
+    assert set(report["metrics"]) == {"fid", "classifier_score"}
+    assert report["metrics"]["fid"]["n"] == 200 and report["metrics"]["fid"]["value"] > 0
