@@ -18,6 +18,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganlib.distribute import is_multi_worker, replica_draw, replica_rows, strategy_logs
+
 __all__ = ["GANTrainer"]
 
 _DATA_HINT = "convert images with ganlib.data.from_array (float32 in [-1, 1]) before training"
@@ -215,11 +217,25 @@ class GANTrainer(keras.Model):
             if not isinstance(opt, keras.optimizers.Optimizer):
                 raise TypeError(f"`{name}` must be a keras optimizer. Received: {opt!r}")
         super().compile(optimizer=None, **kwargs)
+        if kwargs.get("auto_scale_loss", True) and "mixed_float16" in {
+            m.dtype_policy.name for m in (self, self.generator, self.discriminator)
+        }:  # as keras.Model.compile does for its own optimizer: dynamic loss scaling
+            scaler = keras.optimizers.LossScaleOptimizer
+            if not isinstance(g_optimizer, scaler):
+                g_optimizer = scaler(g_optimizer, name="g_loss_scale_optimizer")
+            if not isinstance(d_optimizer, scaler):
+                d_optimizer = scaler(d_optimizer, name="d_loss_scale_optimizer")
         self.g_optimizer, self.d_optimizer = g_optimizer, d_optimizer
         if not g_optimizer.built:
             g_optimizer.build(self.generator.trainable_variables)
         if not d_optimizer.built:
             d_optimizer.build(self.discriminator.trainable_variables)
+
+    def _maybe_symbolic_build(self, iterator: Any = None, data_batch: Any = None) -> None:
+        # Keras 3.15 first reduces a batch with `strategy.reduce`, which fails for `(x, y)` data
+        # under MultiWorkerMirroredStrategy; nothing needs it: compile() built everything.
+        if not is_multi_worker(self.distribute_strategy):
+            super()._maybe_symbolic_build(iterator, data_batch)
 
     @property
     def metrics(self) -> list[keras.metrics.Metric]:
@@ -230,20 +246,28 @@ class GANTrainer(keras.Model):
         return self.generator(inputs, training=training)
 
     # ---------------------------------------------------------------- the step
-    def _seed(self) -> tf.Tensor:
+    def _next_seed(self) -> tf.Tensor:
+        """The next stateless seed, the same on every replica."""
         if self._eval_draws is not None:  # evaluation: fixed seeds, training RNG untouched
             self._eval_draws += 1
             return tf.constant([self.seed, -self._eval_draws], dtype="int64")
         seed = self.rng_state.value
         self.rng_state.assign_add(tf.constant([0, 1], dtype="int64"))
+        return seed
+
+    def _seed(self) -> tf.Tensor:
+        """The next stateless seed, folded with the replica id (for per-replica draws)."""
+        seed = self._next_seed()
         replica = tf.distribute.get_replica_context()
         if replica is not None and replica.num_replicas_in_sync > 1:
             seed = tf.random.experimental.stateless_fold_in(seed, replica.replica_id_in_sync_group)
         return seed
 
-    def _noise(self, batch: tf.Tensor) -> tf.Tensor:
-        shape = tf.concat([[batch], tf.constant(self.latent_shape, tf.int32)], axis=0)
-        return tf.random.stateless_normal(shape, seed=self._seed())
+    def _noise(self, batch: tf.Tensor, rows: Any = None) -> tf.Tensor:
+        """This replica's rows of one global-batch draw: N replicas train like 1 device."""
+        return replica_draw(
+            tf.random.stateless_normal, batch, self._next_seed(), self.latent_shape, rows=rows
+        )
 
     def _labels_for(self, model: keras.Model, labels: tf.Tensor) -> tf.Tensor:
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
@@ -264,13 +288,14 @@ class GANTrainer(keras.Model):
         return tf.cast(out, "float32")
 
     @staticmethod
-    def _replica_mean(value: tf.Tensor) -> tf.Tensor:
+    def _replica_mean(value: tf.Tensor, batch: tf.Tensor, global_batch: tf.Tensor) -> tf.Tensor:
         """Per-replica share of a global-batch mean: sums over replicas to the global mean."""
         value = tf.cast(value, "float32")
         if value.shape.rank:
-            return tf.nn.compute_average_loss(tf.reshape(value, [-1]))
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        return value / replicas if replicas > 1 else value
+            return tf.nn.compute_average_loss(
+                tf.reshape(value, [-1]), global_batch_size=global_batch
+            )
+        return value * tf.cast(batch, "float32") / tf.cast(global_batch, "float32")
 
     @staticmethod
     def _apply(opt: Any, tape: tf.GradientTape, loss: tf.Tensor, variables: list[Any]) -> None:
@@ -300,6 +325,7 @@ class GANTrainer(keras.Model):
         """One GAN step: `d_steps` D updates, then `g_steps` G updates (docs/trainer.md)."""
         real, labels = self._unpack(data)
         batch = tf.shape(real)[0]
+        rows = replica_rows(batch)  # (offset, global batch): one all_gather under a strategy
         assert self.g_optimizer is not None and self.d_optimizer is not None
         d_vars = self.discriminator.trainable_variables
         g_vars = self.generator.trainable_variables
@@ -307,7 +333,7 @@ class GANTrainer(keras.Model):
         d_kwargs = _supported(loss.discriminator, reduction="none")
         g_kwargs = _supported(loss.generator, reduction="none")
         for _ in range(self.d_steps):
-            fake = tf.stop_gradient(self._generate(self._noise(batch), labels))
+            fake = tf.stop_gradient(self._generate(self._noise(batch, rows), labels))
             with tf.GradientTape() as tape:
                 real_out = self._discriminate(real, labels)
                 fake_out = self._discriminate(fake, labels)
@@ -315,15 +341,21 @@ class GANTrainer(keras.Model):
                 penalty_values = [self._penalty(p, real, fake, labels) for p in self.penalties]
                 for p, value in zip(self.penalties, penalty_values, strict=True):
                     d_loss = d_loss + p.weight * value
-                scaled = self.d_optimizer.scale_loss(self._replica_mean(d_loss))
+                scaled = self.d_optimizer.scale_loss(self._replica_mean(d_loss, batch, rows[1]))
             self._apply(self.d_optimizer, tape, scaled, d_vars)
         for _ in range(self.g_steps):
             g_labels = None
             if self.num_classes is not None:
-                g_labels = tf.random.stateless_uniform(
-                    [batch], self._seed(), minval=0, maxval=self.num_classes, dtype="int32"
+                g_labels = replica_draw(
+                    tf.random.stateless_uniform,
+                    batch,
+                    self._next_seed(),
+                    minval=0,
+                    maxval=self.num_classes,
+                    dtype="int32",
+                    rows=rows,
                 )
-            z = self._noise(batch)
+            z = self._noise(batch, rows)
             with tf.GradientTape() as tape:
                 g_fake_out = self._discriminate(self._generate(z, g_labels), g_labels)
                 if getattr(loss, "generator_needs_real", False):
@@ -332,7 +364,7 @@ class GANTrainer(keras.Model):
                 else:
                     g_loss = loss.generator(g_fake_out, **g_kwargs)
                 g_loss = _flat(g_loss)
-                scaled = self.g_optimizer.scale_loss(self._replica_mean(g_loss))
+                scaled = self.g_optimizer.scale_loss(self._replica_mean(g_loss, batch, rows[1]))
             self._apply(self.g_optimizer, tape, scaled, g_vars)
         self.step_counter.assign_add(1)
         values = {
@@ -344,7 +376,7 @@ class GANTrainer(keras.Model):
         values.update({p.name: v for p, v in zip(self.penalties, penalty_values, strict=True)})
         for name, value in values.items():
             self._trackers[name].update_state(tf.reduce_mean(value), sample_weight=batch)
-        return {name: t.result() for name, t in self._trackers.items()}
+        return strategy_logs({name: t.result() for name, t in self._trackers.items()})
 
     def test_step(self, data: Any) -> dict[str, tf.Tensor]:
         """Evaluation (`evaluate`, `validation_data`): the step's losses without any update.
@@ -375,7 +407,7 @@ class GANTrainer(keras.Model):
         values.update(d_loss=d_loss, g_loss=_flat(g_loss))
         for name, value in values.items():
             self._trackers[name].update_state(tf.reduce_mean(value), sample_weight=batch)
-        return {name: t.result() for name, t in self._trackers.items()}
+        return strategy_logs({name: t.result() for name, t in self._trackers.items()})
 
     # ---------------------------------------------------------------- fit / sample
     def fit(
