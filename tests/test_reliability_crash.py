@@ -6,6 +6,8 @@ docs/reliability.md for what each fault leaves on disk and how it is recovered.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import random
 import select
@@ -188,3 +190,64 @@ def test_sigkill_at_random_moments_of_a_loop_of_saves_never_loses_progress(
         torn_left = len([p for p in tmp_path.iterdir() if p.name.startswith(".tmp")])
     assert last_step > 0
     print(f"after 8 random kills: step {last_step}, {torn_left} partial .tmp folder(s) ignored")
+
+
+# ---------------------------------------------------------------------- CLI variant
+CLI_RUN = ["ring", "--steps", "16", "--batch-size", "12500", "--seed", "3"]  # 4 epochs of 4 steps
+
+
+def cli_final_state(run: Path) -> dict[str, np.ndarray]:
+    found = quiet_latest(run / "checkpoints")
+    assert found is not None
+    manifest, arrays = read_checkpoint(found)
+    assert manifest["step"] == 16
+    return arrays
+
+
+@pytest.mark.slow
+def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    pytest.importorskip("ganlib.cli", reason="the CLI is not written yet")
+    run = tmp_path / "killed"
+    code = "import sys; from ganlib.cli import main; sys.exit(main(sys.argv[1:]))"
+    env = {**child_env(), "TF_DETERMINISTIC_OPS": "1"}
+
+    def cli(*args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
+
+    victim = cli("train", *CLI_RUN, "--out", str(run))
+    deadline = time.monotonic() + LIMIT_S
+    while len(list_checkpoints(run / "checkpoints")) < 2:
+        assert victim.poll() is None, f"child ended early:\n{victim.communicate()[0][-3000:]}"
+        assert time.monotonic() < deadline, "no checkpoint within the time limit"
+        time.sleep(0.05)
+    kill(victim)
+    found = quiet_latest(run / "checkpoints")
+    assert found is not None and read_checkpoint(found)[0]["step"] < 16
+    assert not (run / "generator.keras").exists()  # killed before the end
+
+    resumed = cli("train", "--resume", "--out", str(run))
+    reference_run = tmp_path / "straight"
+    import tensorflow as tf
+    from tensorflow.python.framework import config as tf_config
+
+    from ganlib.cli import main
+
+    was_on = tf_config.is_op_determinism_enabled()
+    tf.config.experimental.enable_op_determinism()
+    try:  # the uninterrupted run, in this process, while the child resumes
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["train", *CLI_RUN, "--out", str(reference_run)]) == 0
+    finally:
+        if not was_on:
+            tf_config.disable_op_determinism()
+    finish(resumed)
+    got, expected = cli_final_state(run), cli_final_state(reference_run)
+    assert sorted(got) == sorted(expected)
+    for name in expected:
+        np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
