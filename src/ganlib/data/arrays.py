@@ -14,6 +14,14 @@ if TYPE_CHECKING:
 __all__ = ["ValueRange", "from_array", "scale_to_symmetric"]
 
 ValueRange = Literal["uint8", "unit", "symmetric", "none", "as_is"]
+"""The value ranges `from_array` understands: ``"uint8"`` ([0, 255]), ``"unit"`` ([0, 1]),
+``"symmetric"`` ([-1, 1]), ``"none"``/``"as_is"`` (no scaling, e.g. 2-D points).
+
+Example:
+    >>> from ganlib.data import ValueRange
+    >>> "unit" in ValueRange.__args__
+    True
+"""
 
 _RANGES: dict[str, tuple[float, float]] = {
     "uint8": (0.0, 255.0),

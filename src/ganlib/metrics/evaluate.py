@@ -79,7 +79,11 @@ class Evaluator:
             None keeps all n. FID always uses all n through running statistics.
         seed: seed for latent draws and KID subsets.
         num_classes: label range for conditional generators.
-        kid_subsets, kid_subset_size, pr_k, dc_k, score_splits: metric settings.
+        kid_subsets: number of random subsets KID averages over.
+        kid_subset_size: size of each KID subset (capped at n).
+        pr_k: nearest-neighbour k for precision/recall.
+        dc_k: nearest-neighbour k for density/coverage.
+        score_splits: number of splits for the classifier score.
         shuffle_real: draw the reference and held-out real sets from a seeded
             permutation of ``real`` (default), not its first rows: data sets are often
             ordered (MNIST's test split puts its cleaner writers first).

@@ -204,7 +204,8 @@ def extract_features(
         batch_size: images per extractor call.
         keep: feature rows to keep (the first ones); None keeps all n.
         probabilities: also collect class probabilities.
-        seed, num_classes: passed to `iter_samples` for generator models.
+        seed: passed to `iter_samples` for generator models.
+        num_classes: passed to `iter_samples` for generator models.
 
     Example:
         >>> import numpy as np

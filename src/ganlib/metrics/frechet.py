@@ -62,8 +62,10 @@ def frechet_distance(
     finite for singular covariances. The result is clipped at 0 against round-off.
 
     Args:
-        mu1, sigma1: mean (d,) and covariance (d, d) of the first set of features.
-        mu2, sigma2: the same for the second set.
+        mu1: mean (d,) of the first set of features.
+        sigma1: covariance (d, d) of the first set of features.
+        mu2: mean (d,) of the second set of features.
+        sigma2: covariance (d, d) of the second set of features.
 
     Returns:
         The squared Fréchet distance as a Python float (FID convention: no square root).
