@@ -52,6 +52,26 @@ def test_ganlib_models_round_trip_under_safe_mode(tmp_path: Path) -> None:
         np.testing.assert_allclose(loaded(x), model(x), atol=1e-6)
 
 
+def test_cli_sample_refuses_a_run_folder_whose_generator_holds_a_lambda(tmp_path: Path) -> None:
+    pytest.importorskip("ganlib.cli", reason="the CLI is not written yet")
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from ganlib.cli import main
+
+    run = tmp_path / "run"
+    run.mkdir()
+    lambda_model_file(run)  # run/generator.keras
+    err = io.StringIO()
+    with redirect_stderr(err), redirect_stdout(io.StringIO()):
+        code = main(["sample", str(run), "--out", str(tmp_path / "grid.png")])
+    assert code == 2
+    lines = err.getvalue().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ganlib sample: error:"), lines
+    assert "safe_mode" in lines[0] and "Traceback" not in err.getvalue()
+    assert not (tmp_path / "grid.png").exists()
+
+
 # ---------------------------------------------------------------------------- pickle
 def source_files() -> list[Path]:
     files = sorted(SRC.rglob("*.py"))
