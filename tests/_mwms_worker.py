@@ -30,13 +30,14 @@ import numpy as np
 import tensorflow as tf
 
 LATENT = 4
+CLASSES = 3
 GLOBAL_BATCH = 16
-STEPS = 3
+SAMPLES = 41  # 3 steps: 16, 16, then 9 (split 5 + 4: an uneven last batch)
 SEED = 0
 
 
 def make_trainer() -> Any:
-    """Tiny MLP GAN on 2-D points; no BatchNorm (per-replica statistics would differ)."""
+    """Tiny conditional MLP GAN on 2-D points; no BatchNorm (its statistics are per replica)."""
     import keras
 
     from ganlib import GANTrainer, models
@@ -48,18 +49,19 @@ def make_trainer() -> Any:
         hidden_units=(16,),
         batch_norm=False,
         output_activation=None,
+        num_classes=CLASSES,
     ).build()
-    d = models.MLPDiscriminator(input_shape=(2,), hidden_units=(16,)).build()
+    d = models.MLPDiscriminator(input_shape=(2,), hidden_units=(16,), num_classes=CLASSES).build()
     trainer = GANTrainer(g, d, seed=SEED + 1)
     trainer.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
     return trainer
 
 
-def points() -> np.ndarray:
-    """`STEPS` global batches of the 8-Gaussian ring, always the same."""
+def points() -> tuple[np.ndarray, np.ndarray]:
+    """`SAMPLES` points of the 8-Gaussian ring and their labels, always the same."""
     from ganlib import data
 
-    return data.ring(GLOBAL_BATCH * STEPS, seed=SEED)
+    return data.ring(SAMPLES, seed=SEED), np.arange(SAMPLES, dtype="int32") % CLASSES
 
 
 def train(strategy: tf.distribute.Strategy, callbacks: list[Any] | None = None) -> Any:
@@ -67,8 +69,9 @@ def train(strategy: tf.distribute.Strategy, callbacks: list[Any] | None = None) 
         trainer = make_trainer()
         if callbacks:
             callbacks = [factory() for factory in callbacks]
+    x, y = points()
     history = trainer.fit(
-        points(), batch_size=GLOBAL_BATCH, epochs=1, shuffle=False, verbose=0, callbacks=callbacks
+        x, y, batch_size=GLOBAL_BATCH, epochs=1, shuffle=False, verbose=0, callbacks=callbacks
     )
     return trainer, history.history
 
@@ -103,7 +106,7 @@ def worker(out_dir: Path) -> None:
     task = json.loads(os.environ["TF_CONFIG"])["task"]
     options = tf.distribute.experimental.CommunicationOptions(
         implementation=tf.distribute.experimental.CommunicationImplementation.RING,
-        timeout_seconds=60.0,
+        timeout_seconds=100.0,
     )
     strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
     assert strategy.num_replicas_in_sync == 2, strategy.num_replicas_in_sync

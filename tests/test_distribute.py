@@ -1,0 +1,224 @@
+"""Scaling out: MirroredStrategy, MultiWorkerMirroredStrategy, mixed precision, accumulation.
+
+Strategy tests run in subprocesses (tests/_mwms_worker.py): logical CPU devices and
+`TF_CONFIG` must be set before TensorFlow initialises, and must not leak into other tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+import ganlib
+from ganlib import GANTrainer, data, losses, models
+
+WORKER = Path(__file__).with_name("_mwms_worker.py")
+TIMEOUT_S = 180  # normally ~30 s; generous for CI on 2 shared cores
+
+
+def _env(**extra: str) -> dict[str, str]:
+    """Environment of a child: same ganlib as this process, quiet TF, no GPU probing."""
+    src = str(Path(ganlib.__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+    return {
+        **os.environ,
+        "PYTHONPATH": path,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "CUDA_VISIBLE_DEVICES": "",
+        **extra,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _weights(results: np.lib.npyio.NpzFile, prefix: str) -> dict[str, np.ndarray]:
+    return {k[len(prefix) :]: results[k] for k in results.files if k.startswith(prefix)}
+
+
+@pytest.mark.slow
+def test_mirrored_two_cpu_devices_train_like_one_device(tmp_path: Path) -> None:
+    """3 steps on 2 replicas == 3 steps on 1 device, same global batches (16, 16, 9).
+
+    A conditional GAN, so generator labels are drawn too; the last batch splits 5 + 4.
+    Tolerance 1e-5 absolute on weights of size ~0.3 (measured: 2e-7, float32 summation
+    order of the cross-replica gradient sum); logs 1e-5 relative.
+    """
+    out = tmp_path / "mirrored.npz"
+    proc = subprocess.run(
+        [sys.executable, str(WORKER), "mirrored", str(out)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    results = np.load(out)
+    single, mirrored = _weights(results, "single/"), _weights(results, "mirrored/")
+    assert single.keys() == mirrored.keys()
+    assert {n.split("/")[0] for n in single} == {"generator", "discriminator", "log", "step"}
+    assert int(single["step"]) == int(mirrored["step"]) == 3
+    for name in single:
+        if name.startswith("log/"):  # metrics aggregated over both replicas = global batch
+            np.testing.assert_allclose(mirrored[name], single[name], rtol=1e-5, err_msg=name)
+        else:
+            np.testing.assert_allclose(mirrored[name], single[name], atol=1e-5, err_msg=name)
+    initial = _weights(results, "initial/")
+    for name in initial:  # not vacuous: 3 Adam steps at lr 1e-2 moved every weight by > 1e-3
+        if name != "step":
+            assert np.abs(single[name] - initial[name]).max() > 1e-3, name
+
+
+@pytest.mark.slow
+def test_multi_worker_loopback_workers_agree_and_only_chief_writes(tmp_path: Path) -> None:
+    """2 worker processes over 127.0.0.1: both finish, same weights; only worker 0 writes."""
+    ports = [_free_port(), _free_port()]
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in ports]}
+    procs = []
+    try:
+        for index in range(2):
+            out_dir = tmp_path / f"worker{index}"
+            out_dir.mkdir()
+            config = {"cluster": cluster, "task": {"type": "worker", "index": index}}
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, str(WORKER), "worker", str(out_dir)],
+                    env=_env(TF_CONFIG=json.dumps(config)),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+            )
+        outputs = [proc.communicate(timeout=TIMEOUT_S)[0] for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    for index, (proc, output) in enumerate(zip(procs, outputs, strict=True)):
+        assert proc.returncode == 0, f"worker {index} failed:\n{output[-4000:]}"
+    chief = np.load(tmp_path / "worker0" / "weights.npz")
+    other = np.load(tmp_path / "worker1" / "weights.npz")
+    assert (int(chief["task_index"]), int(other["task_index"])) == (0, 1)
+    assert int(chief["worker/step"]) == int(other["worker/step"]) == 3
+    names = [n for n in chief.files if n.startswith("worker/")]
+    assert sorted(other.files) == sorted(chief.files) and len(names) > 4 + 1
+    for name in names:
+        np.testing.assert_allclose(other[name], chief[name], rtol=0, atol=1e-6, err_msg=name)
+    chief_files = tmp_path / "worker0" / "files"
+    assert sorted(p.name for p in (chief_files / "samples").iterdir()) == ["samples_epoch_0001.npy"]
+    assert [p.name for p in (chief_files / "checkpoints").iterdir()] == ["ckpt-000000003"]
+    assert not (tmp_path / "worker1" / "files").exists()
+
+
+# ------------------------------------------------------------------- mixed precision
+@pytest.fixture
+def policy(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Sets the global Keras dtype policy for one test, then restores float32."""
+    keras.mixed_precision.set_global_policy(request.param)
+    try:
+        yield request.param
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"], indirect=True)
+def test_mixed_precision_trains_with_finite_losses(policy: str) -> None:
+    keras.utils.set_random_seed(0)
+    g = models.MLPGenerator(latent_dim=4, output_shape=(4, 4, 1), hidden_units=(16,)).build()
+    d = models.MLPDiscriminator(input_shape=(4, 4, 1), hidden_units=(16,)).build()
+    low = policy.removeprefix("mixed_")
+    assert g.get_layer("dense_0").compute_dtype == low  # the body really runs in low precision
+    assert g.outputs[0].dtype == "float32" and d.outputs[0].dtype == "float32"
+    trainer = GANTrainer(g, d, penalties=[losses.GradientPenalty()], seed=0)
+    trainer.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    scaled = policy == "mixed_float16"
+    for opt in (trainer.g_optimizer, trainer.d_optimizer):
+        assert isinstance(opt, keras.optimizers.LossScaleOptimizer) is scaled
+    x = np.random.default_rng(0).uniform(-1, 1, (32, 4, 4, 1)).astype("float32")
+    history = trainer.fit(x, batch_size=16, epochs=1, verbose=0)
+    assert sorted(history.history) == ["d_fake", "d_loss", "d_real", "g_loss", "gp"]
+    assert all(np.isfinite(v).all() for v in history.history.values())
+    samples = trainer.sample(8, seed=0)
+    assert samples.dtype == np.float32 and samples.shape == (8, 4, 4, 1)
+    assert np.isfinite(samples).all() and np.abs(samples).max() <= 1.0
+
+
+def _tiny_pair() -> tuple[keras.Model, keras.Model]:
+    g = models.MLPGenerator(
+        latent_dim=4, output_shape=(2,), hidden_units=(16,), batch_norm=False,
+        output_activation=None,
+    ).build()  # fmt: skip
+    d = models.MLPDiscriminator(input_shape=(2,), hidden_units=(16,)).build()
+    return g, d
+
+
+def _one_sgd_step(initial: list[list[np.ndarray]]) -> tuple[GANTrainer, list[np.ndarray]]:
+    g, d = _tiny_pair()
+    g.set_weights(initial[0])
+    d.set_weights(initial[1])
+    trainer = GANTrainer(g, d, seed=3)
+    trainer.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5))
+    trainer.fit(data.ring(16, seed=0), batch_size=16, epochs=1, shuffle=False, verbose=0)
+    after = g.get_weights() + d.get_weights()
+    return trainer, [a - b for a, b in zip(after, initial[0] + initial[1], strict=True)]
+
+
+def test_float16_loss_scale_is_undone_before_the_update() -> None:
+    """One SGD step under mixed_float16 (loss x 2**15, gradients / 2**15) == float32 step.
+
+    SGD, not Adam: Adam's normalisation would hide a gradient off by the loss scale.
+    Tolerance: 1% of the largest update (measured: 0.16%; float16 keeps ~3 significant digits).
+    """
+    keras.utils.set_random_seed(0)
+    g, d = _tiny_pair()
+    initial = [g.get_weights(), d.get_weights()]
+    _, reference = _one_sgd_step(initial)
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        trainer, mixed = _one_sgd_step(initial)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert isinstance(trainer.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert float(trainer.d_optimizer.dynamic_scale.numpy()) == 2.0**15  # finite: not skipped
+    largest = max(np.abs(r).max() for r in reference)
+    assert largest > 1e-3
+    for got, want in zip(mixed, reference, strict=True):
+        np.testing.assert_allclose(got, want, rtol=0, atol=0.01 * largest)
+
+
+# ----------------------------------------------------------------- gradient accumulation
+def test_gradient_accumulation_updates_every_second_step() -> None:
+    keras.utils.set_random_seed(0)
+    g, d = _tiny_pair()
+    trainer = GANTrainer(g, d, seed=0)
+    trainer.compile(
+        keras.optimizers.Adam(1e-2, gradient_accumulation_steps=2),
+        keras.optimizers.Adam(1e-2, gradient_accumulation_steps=2),
+    )
+    snapshots = [g.get_weights() + d.get_weights()]
+    record = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: snapshots.append(g.get_weights() + d.get_weights())
+    )
+    trainer.fit(data.ring(64, seed=0), batch_size=16, epochs=1, verbose=0, callbacks=[record])
+    assert len(snapshots) == 5
+
+    def changed(a: list[np.ndarray], b: list[np.ndarray]) -> list[bool]:
+        return [not np.array_equal(x, y) for x, y in zip(a, b, strict=True)]
+
+    for step in (1, 2, 3, 4):
+        moved = changed(snapshots[step - 1], snapshots[step])
+        assert all(moved) if step % 2 == 0 else not any(moved), (step, moved)
+    assert int(trainer.g_optimizer.iterations.numpy()) == 2  # optimizer steps, not batches
