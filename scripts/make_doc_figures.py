@@ -147,7 +147,9 @@ def mixtures_figure(out: Path, steps: int) -> None:
 def mnist_figures(out: Path, steps: int, log_every: int, data_dir: str | None) -> None:
     keras.utils.set_random_seed(0)
     x = data.load_mnist(data_dir)
-    dataset = data.from_array(x, batch_size=128, seed=0, drop_remainder=True).repeat()
+    dataset = data.from_array(x, batch_size=128, seed=0, drop_remainder=True)
+    assert isinstance(dataset, tf.data.Dataset)  # a batch_size makes it a tf.data pipeline
+    dataset = dataset.repeat()
     g = models.MLPGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
     d = models.MLPDiscriminator(input_shape=(28, 28, 1)).build()
     trainer = GANTrainer(g, d, loss=losses.NonSaturating(real_label=0.9), seed=0)

@@ -95,7 +95,7 @@ def _attribute_docstring(module: types.ModuleType, name: str) -> str | None:
                 and isinstance(following.value.value, str)
             ):
                 return following.value.value
-            comments = []
+            comments: list[str] = []
             line = node.lineno - 2
             while line >= 0 and lines[line].lstrip().startswith("#:"):
                 comments.insert(0, lines[line].lstrip()[2:].strip())
@@ -145,7 +145,13 @@ def test_public_names_are_mentioned_in_docs(name: str) -> None:
     assert not missing, f"ganlib.{name}: not mentioned in code font in docs/*.md: {missing}"
 
 
-@pytest.mark.parametrize("name", MODULES)
+SLOW_DOCTESTS = {"metrics", "cli"}  # each trains or evaluates small models: > 10 s on 2 cores
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(m, marks=pytest.mark.slow) if m in SLOW_DOCTESTS else m for m in MODULES],
+)
 def test_docstring_examples_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = _import(name)
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
