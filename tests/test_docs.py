@@ -145,13 +145,7 @@ def test_public_names_are_mentioned_in_docs(name: str) -> None:
     assert not missing, f"ganlib.{name}: not mentioned in code font in docs/*.md: {missing}"
 
 
-SLOW_DOCTESTS = {"metrics", "cli"}  # each trains or evaluates small models: > 10 s on 2 cores
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(m, marks=pytest.mark.slow) if m in SLOW_DOCTESTS else m for m in MODULES],
-)
+@pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = _import(name)
     monkeypatch.chdir(tmp_path)  # examples that write files write them here

@@ -25,7 +25,6 @@ def _load(name: str) -> types.ModuleType:
     return module
 
 
-@pytest.mark.slow
 def test_custom_training_loop_runs_with_every_loss_shape() -> None:
     example = _load("custom_training_loop")
     for argv in (
