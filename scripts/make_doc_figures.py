@@ -14,7 +14,7 @@ Figures:
   with ``real_label=0.9``, ``optimizers.dcgan()``) after ``--mnist-steps`` steps on MNIST.
 - ``loss_curves.png``: ``d_loss`` (blue) and ``g_loss`` (orange) of that run, each point the
   mean over ``--log-every`` steps as logged by Keras's ``History``; grey lines at integer
-  loss values, labelled on the left; the step count is labelled under the x axis.
+  loss values, labelled on the left; training steps labelled under the x axis.
 
 Pictures are drawn with NumPy and encoded with ``tf.io.encode_png`` (no matplotlib).
 """
@@ -49,7 +49,6 @@ _GLYPHS = {
     "8": ["###", "#.#", "###", "#.#", "###"],
     "9": ["###", "#.#", "###", "..#", "###"],
     "-": ["...", "...", "###", "...", "..."],
-    "k": ["#..", "#.#", "##.", "#.#", "#.#"],
 }
 
 
@@ -70,7 +69,7 @@ def write_png(path: Path, image: np.ndarray) -> None:
 
 
 def text(canvas: np.ndarray, label: str, row: int, col: int, scale: int = 2) -> None:
-    """Draws `label` (digits, '-', 'k') with its top-left corner at (row, col)."""
+    """Draws `label` (digits and '-') with its top-left corner at (row, col)."""
     for i, char in enumerate(label):
         for r, line in enumerate(_GLYPHS[char]):
             for c, ink in enumerate(line):
@@ -110,11 +109,13 @@ def line_plot(series: list[tuple[np.ndarray, tuple[int, ...]]], steps: np.ndarra
         polyline(canvas, x_pixel(steps.astype(float)), y_pixel(values_), color)
     canvas[top : bottom + 1, left] = DARK
     canvas[bottom, left:right] = DARK
-    for fraction in (0.0, 0.5, 1.0):
-        step = int(steps[0] + fraction * (steps[-1] - steps[0]))
-        label = f"{step // 1000}k" if step >= 1000 and step % 1000 == 0 else str(step)
-        col = round(float(x_pixel(np.array(step)))) - (len(label) * 8 if fraction == 1.0 else 0)
-        text(canvas, label, bottom + 8, max(left, col))
+    span = max(1, int(steps[-1]))
+    spacing = next(m * 10**e for e in range(9) for m in (1, 2, 5) if span / (m * 10**e) <= 6)
+    for step in range(spacing, span + 1, spacing):
+        col = round(float(x_pixel(np.array(step))))
+        canvas[bottom : bottom + 4, col] = DARK
+        label = str(step)
+        text(canvas, label, bottom + 8, min(width - len(label) * 8, col - len(label) * 4))
     return canvas
 
 
