@@ -113,6 +113,12 @@ def test_dcgan_on_points_is_refused(capsys: pytest.CaptureFixture[str], tmp_path
     assert code == 2 and "--arch dcgan needs images" in err
 
 
+def test_out_is_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("")
+    code, _, err = _run(capsys, ["train", "ring", "--out", str(tmp_path / "f")])
+    assert code == 2 and "--out must be a folder" in err
+
+
 def test_existing_run_needs_resume(capsys: pytest.CaptureFixture[str], fake_run: Path) -> None:
     code, _, err = _run(capsys, ["train", "ring", "--out", str(fake_run)])
     assert code == 2 and "already holds a run: add --resume" in err

@@ -163,3 +163,31 @@ def test_mnist_train_sample_evaluate(
     report = json.loads((run / "metrics.json").read_text())
     assert set(report["metrics"]) == {"fid", "classifier_score"}
     assert report["metrics"]["fid"]["n"] == 200 and report["metrics"]["fid"]["value"] > 0
+
+
+def test_conditional_ema_run_and_labelled_samples(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ganlib.data import ring_mixture
+
+    x, y = ring_mixture(4).sample(40, seed=0, with_labels=True)
+    np.savez(tmp_path / "d.npz", x=x, y=y)
+    run = tmp_path / "run"
+    argv = ["train", str(tmp_path / "d.npz"), "--conditional", "--ema", "--steps", "3"]
+    assert main([*argv, "--batch-size", "20", "--out", str(run)]) == 0
+    config = json.loads((run / "config.json").read_text())
+    assert config["num_classes"] == 4 and config["ema"] is True
+    assert config["generator"]["config"]["num_classes"] == 4
+    npz = tmp_path / "s.npz"
+    argv = ["sample", str(run), "--n", "6", "--labels", "3,1", "--out", str(tmp_path / "s.png")]
+    assert main([*argv, "--npz", str(npz)]) == 0
+    with np.load(npz, allow_pickle=False) as f:
+        assert f["labels"].tolist() == [3, 1, 3, 1, 3, 1] and f["samples"].shape == (6, 2)
+        from_file = f["samples"]
+    # From the checkpoint (EMA weights restored and swapped in), the same samples.
+    (run / "generator.keras").unlink()
+    assert main([*argv, "--npz", str(npz)]) == 0
+    with np.load(npz, allow_pickle=False) as f:
+        np.testing.assert_allclose(f["samples"], from_file, rtol=1e-5, atol=1e-6)
+    assert main([*argv[:-4], "--labels", "9", "--out", str(tmp_path / "s.png")]) == 2
+    assert "--labels must lie in [0, 4)" in capsys.readouterr().err

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_DIVERGED", "EXIT_OK", "main"]
 
@@ -58,10 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = done.code
         return code if isinstance(code, int) else EXIT_OK
     prog = f"ganlib {args.command}"
-    try:
-        return _dispatch(args)
-    except (ValueError, TypeError, FileNotFoundError) as error:
-        return _fail(prog, error)
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line_warning(prog)
+        try:
+            return _dispatch(args)
+        except (ValueError, TypeError, FileNotFoundError) as error:
+            return _fail(prog, error)
+
+
+def _one_line_warning(prog: str) -> Any:
+    """`warnings.showwarning` replacement: `ganlib COMMAND: warning: message` on one line."""
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        print(f"{prog}: warning: {_one_line(message)}", file=sys.stderr)
+
+    return show
 
 
 def _dispatch(args: object) -> int:

@@ -30,7 +30,8 @@ __all__ = [
 MIXTURE_POINTS = 50_000
 """Training-set size drawn from the ring/grid mixtures (seeded by `--seed`)."""
 POINT_HIDDEN_UNITS = (128, 128)
-"""Hidden layers of the 2-D MLPs (generator and discriminator; LeakyReLU, no BatchNorm)."""
+"""Hidden layers of the MLPs for vector data (generator and discriminator; ReLU, no BatchNorm;
+the generator's output is linear), as in `ganlib demo`."""
 FOLDER_IMAGE_SIZE = 32
 """Default side of images read from a folder (`--image-size`)."""
 
@@ -220,12 +221,17 @@ def build_builders(config: RunConfig) -> tuple[Any, Any]:
             config.latent_dim,
             shape,
             hidden_units=POINT_HIDDEN_UNITS,
+            negative_slope=0.0,
             batch_norm=False,
             output_activation=None,
             num_classes=classes,
         )
         d = models.MLPDiscriminator(
-            shape, hidden_units=POINT_HIDDEN_UNITS, spectral_norm=spectral, num_classes=classes
+            shape,
+            hidden_units=POINT_HIDDEN_UNITS,
+            negative_slope=0.0,
+            spectral_norm=spectral,
+            num_classes=classes,
         )
         return g, d
     if config.arch == "dcgan":

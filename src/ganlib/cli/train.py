@@ -111,6 +111,8 @@ def _new_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
         raise CLIError("DATASET is required (or continue a run with --resume --out RUN_DIR)")
     kind, dataset = dataset_kind(args.dataset)
     out = Path(args.out) if args.out else Path("runs") / Path(dataset).stem
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"--out must be a folder; {out} is a file")
     if (out / CONFIG_FILE).exists():
         raise CLIError(
             f"{out} already holds a run: add --resume to continue it, or choose another --out"
@@ -144,19 +146,16 @@ def _resumed_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
     return stored, out
 
 
-class _StopAtStep:
-    """Callback factory: stop `fit` once the trainer's step counter reaches `total`."""
+def _stop_at_step(total: int) -> Any:
+    """A callback that stops `fit` once the trainer's step counter reaches `total`."""
+    import keras
 
-    @staticmethod
-    def make(total: int) -> Any:
-        import keras
+    class StopAtStep(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+            if int(self.model.step_counter.numpy()) >= total:
+                self.model.stop_training = True
 
-        class StopAtStep(keras.callbacks.Callback):
-            def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-                if int(self.model.step_counter.numpy()) >= total:
-                    self.model.stop_training = True
-
-        return StopAtStep()
+    return StopAtStep()
 
 
 def _scatter_callback(folder: Path, reference: np.ndarray, n: int = 1000) -> Any:
@@ -246,9 +245,9 @@ def run_train(args: argparse.Namespace) -> int:
     remaining = config.total_steps - done
     generator_path = out / GENERATOR_FILE
     if remaining <= 0:
-        if ema is not None and trainer._restored_ema is not None:
+        if ema is not None:
             ema.set_model(trainer)
-            ema.on_train_begin()
+            ema.on_train_begin()  # takes the restored EMA weights
         if not generator_path.exists():
             _save_generator(trainer, ema, generator_path)
         print(
@@ -264,7 +263,7 @@ def run_train(args: argparse.Namespace) -> int:
         sampler = callbacks.SampleGrid(out / SAMPLES_DIR, every_epochs=1, n=64, seed=0)
     used = [
         *([ema] if ema is not None else []),
-        _StopAtStep.make(config.total_steps),
+        _stop_at_step(config.total_steps),
         guard,
         callbacks.GANCheckpoint(checkpoints, every_epochs=1, keep=3),
         sampler,
