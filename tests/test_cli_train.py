@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -191,3 +192,46 @@ def test_conditional_ema_run_and_labelled_samples(
         np.testing.assert_allclose(f["samples"], from_file, rtol=1e-5, atol=1e-6)
     assert main([*argv[:-4], "--labels", "9", "--out", str(tmp_path / "s.png")]) == 2
     assert "--labels must lie in [0, 4)" in capsys.readouterr().err
+
+
+def test_divergence_exits_3_and_keeps_no_bad_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ganlib.cli._setup as setup
+    from ganlib import losses
+
+    class NaNLoss(losses.NonSaturating):
+        def generator(self, fake_logits: Any, real_logits: Any = None, **kwargs: Any) -> Any:
+            return super().generator(fake_logits, **kwargs) * float("nan")
+
+    real_make_trainer = setup.make_trainer
+
+    def make_nan_trainer(config: object) -> object:
+        trainer = real_make_trainer(config)  # type: ignore[arg-type]
+        trainer.loss_fn = NaNLoss()
+        return trainer
+
+    monkeypatch.setattr(setup, "make_trainer", make_nan_trainer)
+    run = tmp_path / "run"
+    assert main(["train", "ring", "--steps", "3", "--out", str(run)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("ganlib train: error: Training diverged")
+    assert not (run / "generator.keras").exists()
+    assert list((run / "checkpoints").glob("ckpt-*")) == []
+
+
+def test_image_folder_dataset(tmp_path: Path) -> None:
+    folder = tmp_path / "images"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(6):
+        pixels = rng.integers(0, 256, (12, 10, 3), dtype=np.uint8)
+        (folder / f"{i}.png").write_bytes(tf.io.encode_png(pixels).numpy())
+    (folder / "notes.txt").write_text("not an image")
+    run = tmp_path / "run"
+    argv = ["train", str(folder), "--image-size", "8", "--steps", "2", "--batch-size", "4"]
+    assert main([*argv, "--out", str(run)]) == 0
+    config = json.loads((run / "config.json").read_text())
+    assert config["kind"] == "folder" and config["num_examples"] == 6
+    assert config["data_shape"] == [8, 8, 3] and config["steps_per_epoch"] == 2
+    assert _png(run / "samples" / "samples_epoch_0001.png").shape == (71, 71, 3)

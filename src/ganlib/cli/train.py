@@ -6,7 +6,9 @@ import argparse
 import contextlib
 import math
 import os
+import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -271,18 +273,20 @@ def run_train(args: argparse.Namespace) -> int:
     ]
     end_epoch = initial_epoch + math.ceil(remaining / config.steps_per_epoch)
     dataset = batches(loaded.x, loaded.y, config.batch_size, config.seed, done, remaining)
-    history = trainer.fit(
-        dataset,
-        epochs=end_epoch,
-        initial_epoch=initial_epoch,
-        steps_per_epoch=config.steps_per_epoch,
-        callbacks=used,
-        verbose=progress_verbosity(),
-        shuffle=False,
-    )
+    with warnings.catch_warnings():
+        # After a divergence GANCheckpoint warns that it keeps the last good checkpoint; the
+        # guard's one-line error below says so already.
+        warnings.filterwarnings("ignore", message="GANCheckpoint: the training state is not")
+        history = trainer.fit(
+            dataset,
+            epochs=end_epoch,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=config.steps_per_epoch,
+            callbacks=used,
+            verbose=progress_verbosity(),
+            shuffle=False,
+        )
     if guard.message:
-        import sys
-
         print(f"ganlib train: error: {guard.message}", file=sys.stderr)
         return EXIT_DIVERGED
     _save_generator(trainer, ema, generator_path)
