@@ -50,9 +50,13 @@ class ToyConfig:
     hidden: tuple[int, ...] = (256, 256, 256)
     loss: str = "non_saturating"
     r1: float = 0.0
+    gp: float = 0.0
+    d_steps: int = 1
     preset: str = "dcgan"
     preset_overrides: dict[str, Any] = field(default_factory=dict)
     ema: float = 0.999
+    ema_start: float = 0.0
+    lr_decay: bool = False
     batch_norm: bool = False
     output: str | None = None
     steps: int = 4000
@@ -61,15 +65,31 @@ class ToyConfig:
     description: str = ""
 
 
+_BEST = (
+    "MLP 128x3 (LeakyReLU 0.2, linear output, no BN); non-saturating loss + R1Penalty(0.01); "
+    "dcgan preset at lr 1e-3 decayed linearly to 1e-5; batch 256; GeneratorEMA(0.999)"
+)
 TOY_CONFIGS = {
     c.name: c
     for c in (
         ToyConfig(
             "ganlib",
-            description="MLP 256x3, linear output, no BN, z=16; non-saturating + R1(0.1); "
-            "dcgan preset lr 1e-4; EMA 0.999",
-            r1=0.1,
-            preset_overrides={"learning_rate": 1e-4},
+            description=_BEST + "; z=16",
+            hidden=(128, 128, 128),
+            r1=0.01,
+            preset_overrides={"learning_rate": 1e-3},
+            lr_decay=True,
+            steps=10_000,
+        ),
+        ToyConfig(
+            "ganlib_z2",
+            description=_BEST + "; z=2",
+            latent_dim=2,
+            hidden=(128, 128, 128),
+            r1=0.01,
+            preset_overrides={"learning_rate": 1e-3},
+            lr_decay=True,
+            steps=10_000,
         ),
         ToyConfig(
             "seed_recipe",
@@ -81,12 +101,16 @@ TOY_CONFIGS = {
             output="tanh",
             ema=0.0,
             batch=100,
+            steps=3000,
         ),
     )
 }
+#: The configuration each data set runs unless --toy-configs says otherwise (chosen from
+#: single-seed trials, docs/benchmarks.md).
+DEFAULT_TOY = {"ring": "ganlib", "grid": "ganlib_z2"}
 
 
-def build_toy(config: ToyConfig, seed: int) -> tuple[Any, Any]:
+def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
     """A GANTrainer for `config` (compiled) and its EMA callback (or None)."""
     import keras
 
@@ -104,18 +128,33 @@ def build_toy(config: ToyConfig, seed: int) -> tuple[Any, Any]:
     loss = losses.get(config.loss)
     if config.name == "seed_recipe":
         loss = losses.NonSaturating(real_label=0.9)
-    penalties = [losses.R1Penalty(weight=config.r1)] if config.r1 else []
-    trainer = GANTrainer(g, d, loss=loss, penalties=penalties, seed=seed)
+    penalties: list[Any] = [losses.R1Penalty(weight=config.r1)] if config.r1 else []
+    if config.gp:
+        penalties.append(losses.GradientPenalty(weight=config.gp))
+    trainer = GANTrainer(g, d, loss=loss, penalties=penalties, d_steps=config.d_steps, seed=seed)
+    overrides = dict(config.preset_overrides)
+    if config.lr_decay:
+        preset = optimizers.PRESETS[config.preset]
+        overrides.pop("learning_rate", None)
+        for net in ("g", "d"):
+            rate = config.preset_overrides.get(
+                "learning_rate", getattr(preset, f"{net}_learning_rate")
+            )
+            overrides[f"{net}_learning_rate"] = keras.optimizers.schedules.PolynomialDecay(
+                rate, steps, end_learning_rate=rate / 100
+            )
     trainer.compile(
-        *optimizers.get(config.preset, **config.preset_overrides),
-        steps_per_execution=config.spe,
+        *optimizers.get(config.preset, **overrides), steps_per_execution=min(config.spe, steps)
     )
-    ema = callbacks.GeneratorEMA(decay=config.ema) if config.ema else None
+    ema = None
+    if config.ema:
+        ema = callbacks.GeneratorEMA(decay=config.ema, start_step=int(config.ema_start * steps))
     return trainer, ema
 
 
 def run_toy(dataset: str, config: ToyConfig, seed: int, steps: int | None = None) -> dict[str, Any]:
     """Trains on 100,000 mixture points (seeded) and scores 2,500 samples."""
+    import numpy as np
     import tensorflow as tf
 
     from ganlib import data, metrics
@@ -125,9 +164,7 @@ def run_toy(dataset: str, config: ToyConfig, seed: int, steps: int | None = None
     steps = config.steps if steps is None else steps
     spe = min(config.spe, steps)
     steps = max(spe, steps // spe * spe)
-    trainer, ema = build_toy(config, seed)
-    if spe != config.spe:
-        trainer.compile(trainer.g_optimizer, trainer.d_optimizer, steps_per_execution=spe)
+    trainer, ema = build_toy(config, seed, steps)
     ds = (
         tf.data.Dataset.from_tensor_slices(x)
         .shuffle(len(x), seed=seed)
@@ -155,8 +192,10 @@ def run_toy(dataset: str, config: ToyConfig, seed: int, steps: int | None = None
     for prefix, use_ema in (("raw_", False), ("", True)):
         samples = trainer.sample(2500, seed=10_000 + seed, use_ema=use_ema)
         m = metrics.mixture_metrics(samples, mixture)
+        nearest = np.sqrt(((samples[:, None, :] - mixture.centers[None]) ** 2).sum(-1)).min(1)
         out.update(
             {
+                prefix + "within_10std": float(np.mean(nearest <= 10 * mixture.std)),
                 prefix + "modes": m.modes_captured,
                 prefix + "hq": m.high_quality_fraction,
                 prefix + "reverse_kl": m.reverse_kl,
@@ -414,7 +453,12 @@ def mnist_table(rows: list[dict[str, Any]], floor: dict[str, float], n: int, flo
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--toy", default="ring,grid", help="2-D data sets (ring, grid) or 'none'")
-    p.add_argument("--toy-configs", default="ganlib", help=f"of {', '.join(TOY_CONFIGS)}")
+    p.add_argument(
+        "--toy-configs",
+        default=None,
+        help=f"of {', '.join(TOY_CONFIGS)} (default: ring {DEFAULT_TOY['ring']}, "
+        f"grid {DEFAULT_TOY['grid']})",
+    )
     p.add_argument("--toy-seeds", type=int, default=10)
     p.add_argument("--toy-steps", type=int, default=None, help="override the configs' steps")
     p.add_argument("--mnist", default="all", help="MNIST configs (comma list, all, none)")
@@ -446,7 +490,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     toy_results: list[dict[str, Any]] = []
     datasets = [] if args.toy == "none" else args.toy.split(",")
     for dataset in datasets:
-        for name in args.toy_configs.split(","):
+        for name in (args.toy_configs or DEFAULT_TOY[dataset]).split(","):
             config = TOY_CONFIGS[name]
             print(f"{dataset} / {name}: {config.description}", flush=True)
             for seed in range(args.toy_seeds):

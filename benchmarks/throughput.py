@@ -10,9 +10,13 @@ batch of `--batch-size` real images.
 Variants (`--variants`):
   classic    the classic Keras 2 loop written out: `d.train_on_batch(concat(real, fake),
              concat(0.9, 0))`, then `gan.train_on_batch(z, 1)` with `d.trainable` toggled.
+  classic_pob  the same loop with `generator.predict_on_batch` for the fakes instead of
+             `predict` (a stronger baseline).
   defaults   `GANTrainer` with `compile()` defaults, `fit(numpy array, batch_size=...)`.
   jit        `GANTrainer`, `compile(jit_compile=True)`, numpy input.
+  data       `GANTrainer` defaults fed by the tf.data pipeline of `fastest`.
   spe        `GANTrainer`, `compile(steps_per_execution=N)`, numpy input.
+  spe_data   `spe` fed by the tf.data pipeline.
   fastest    `GANTrainer`, `compile(jit_compile=True, steps_per_execution=N)` fed by a
              cached, shuffled, repeated, prefetched `tf.data.Dataset` (drop_remainder).
   fused      a hand-written `tf.function` step (D then G update), no XLA (reference).
@@ -59,7 +63,18 @@ DEFAULT_VARIANTS = {
     "mlp": "classic,defaults,fastest,fused,fused_xla",
     "dcgan": "classic,defaults,fastest,fused_xla",
 }
-ALL_VARIANTS = ("classic", "defaults", "jit", "spe", "fastest", "fused", "fused_xla")
+ALL_VARIANTS = (
+    "classic",
+    "classic_pob",
+    "defaults",
+    "data",
+    "jit",
+    "spe",
+    "spe_data",
+    "fastest",
+    "fused",
+    "fused_xla",
+)
 
 
 # ------------------------------------------------------------------------------- models
@@ -172,12 +187,15 @@ class Classic(Variant):
         idx = self.rng.integers(0, len(self.x), self.batch)
         real = self.x[idx]
         noise = self.rng.standard_normal((self.batch, 100)).astype("float32")
-        fake = self.g.predict(noise, verbose=0)
+        fake = self._generate(noise)
         self.d.trainable = True
         self.d.train_on_batch(np.concatenate([real, fake]), self.labels)
         self.d.trainable = False
         noise = self.rng.standard_normal((self.batch, 100)).astype("float32")
         self.gan.train_on_batch(noise, self.ones)
+
+    def _generate(self, noise: Any) -> Any:
+        return self.g.predict(noise, verbose=0)
 
     def first_step(self) -> None:
         # The first trace order above is what makes the loop train both networks.
@@ -216,6 +234,16 @@ class Classic(Variant):
         for _ in range(steps):
             self._step()
         return time.perf_counter() - start
+
+
+class ClassicOnBatch(Classic):
+    """The classic loop with `generator.predict_on_batch` instead of `predict` (a stronger
+    baseline: Keras 3's `predict` builds a data adapter on every call)."""
+
+    name = "classic_pob"
+
+    def _generate(self, noise: Any) -> Any:
+        return self.g.predict_on_batch(noise)
 
 
 class _Timer:
@@ -307,6 +335,14 @@ class Spe(Trainer):
     name, spe_on = "spe", True
 
 
+class Pipeline(Trainer):
+    name, pipeline = "data", True
+
+
+class SpeData(Trainer):
+    name, spe_on, pipeline = "spe_data", True, True
+
+
 class Fastest(Trainer):
     name, jit, spe_on, pipeline = "fastest", True, True, True
 
@@ -374,31 +410,45 @@ class FusedXla(Fused):
 
 
 VARIANTS: dict[str, type[Variant]] = {
-    v.name: v for v in (Classic, Defaults, Jit, Spe, Fastest, Fused, FusedXla)
+    v.name: v
+    for v in (
+        Classic,
+        ClassicOnBatch,
+        Defaults,
+        Pipeline,
+        Jit,
+        Spe,
+        SpeData,
+        Fastest,
+        Fused,
+        FusedXla,
+    )
 }
 
 
 # -------------------------------------------------------------------------- matmul peak
 def matmul_peak(size: int, reps: int) -> dict[str, float]:
-    """fp32 GFLOP/s of `tf.matmul` on two `size` x `size` matrices: graph and XLA (best of reps)."""
+    """fp32 GFLOP/s of `tf.matmul` on square matrices of side `size`/4, `size`/2 and `size`:
+    graph and XLA, each the best over sizes and `reps` repetitions."""
     import tensorflow as tf
 
-    a = tf.random.normal((size, size))
-    b = tf.random.normal((size, size))
-    out: dict[str, float] = {}
-    for label, jit in (("graph", False), ("xla", True)):
+    out: dict[str, float] = {"graph": 0.0, "xla": 0.0}
+    for n in (size // 4, size // 2, size):
+        a = tf.random.normal((n, n))
+        b = tf.random.normal((n, n))
+        for label, jit in (("graph", False), ("xla", True)):
 
-        @tf.function(jit_compile=jit)
-        def mm(a: tf.Tensor, b: tf.Tensor) -> tf.Tensor:
-            return tf.reduce_sum(tf.matmul(a, b))
+            @tf.function(jit_compile=jit)
+            def mm(a: tf.Tensor, b: tf.Tensor) -> tf.Tensor:
+                return tf.reduce_sum(tf.matmul(a, b))
 
-        float(mm(a, b))
-        best = float("inf")
-        for _ in range(reps):
-            start = time.perf_counter()
             float(mm(a, b))
-            best = min(best, time.perf_counter() - start)
-        out[label] = 2 * size**3 / best / 1e9
+            best = float("inf")
+            for _ in range(reps):
+                start = time.perf_counter()
+                float(mm(a, b))
+                best = min(best, time.perf_counter() - start)
+            out[label] = max(out[label], 2 * n**3 / best / 1e9)
     return out
 
 
@@ -438,6 +488,51 @@ def cold_start_subprocess(
     return None
 
 
+# ------------------------------------------------------------------------------ profile
+def profile(family: str, x: Any, batch: int, steps: int, reps: int) -> list[list[str]]:
+    """Where a step's time goes: graph time of each step function on a fixed batch (no
+    input pipeline, no Keras loop), next to the input pipelines alone."""
+    import tensorflow as tf
+
+    real = tf.constant(x[:batch])
+    rows = []
+
+    def rate(fn: Any) -> float:
+        out = fn()
+        float(tf.reduce_sum(tf.nest.flatten(out)[0]))
+        best = 0.0
+        for _ in range(reps):
+            start = time.perf_counter()
+            for _ in range(steps):
+                out = fn()
+            float(tf.reduce_sum(tf.nest.flatten(out)[0]))
+            best = max(best, steps / (time.perf_counter() - start))
+        return best
+
+    for jit in (False, True):
+        trainer_variant = Defaults(family, x, batch, 1)
+        trainer_variant.setup()
+        train_step = tf.function(trainer_variant.trainer.train_step, jit_compile=jit)
+        r = rate(lambda fn=train_step: fn(real))
+        rows.append([f"GANTrainer.train_step, tf.function(jit_compile={jit})", f"{r:.2f}"])
+        fused = (FusedXla if jit else Fused)(family, x, batch, 1)
+        fused.setup()
+        r = rate(lambda fn=fused.step: fn(real))
+        rows.append([f"hand-fused step, tf.function(jit_compile={jit})", f"{r:.2f}"])
+    pipeline = (
+        tf.data.Dataset.from_tensor_slices(x)
+        .cache()
+        .shuffle(len(x), seed=0)
+        .repeat()
+        .batch(batch, drop_remainder=True)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+    it = iter(pipeline)
+    r = rate(lambda: next(it))
+    rows.append(["tf.data pipeline alone (cache, shuffle, batch, prefetch)", f"{r:.0f}"])
+    return rows
+
+
 # ---------------------------------------------------------------------------------- main
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -450,6 +545,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--dcgan-steps", type=int, default=None, help="steps per rep for DCGAN")
     p.add_argument("--peak-size", type=int, default=2048, help="matmul size for the peak")
     p.add_argument("--no-cold", action="store_true", help="skip the fresh-process runs")
+    p.add_argument("--profile", action="store_true", help="also time step functions alone")
     p.add_argument("--quick", action="store_true", help="synthetic 1,024-image data set")
     p.add_argument("--json", default=None, help="write all figures to this JSON file")
     p.add_argument("--cold-start", default=None, help=argparse.SUPPRESS)
@@ -535,6 +631,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for family in args.which.split(","):
         print(f"{family}: alternating {args.reps} reps", flush=True)
         rows += run_family(family, args, x, peak)
+    if args.profile:
+        for family in args.which.split(","):
+            print(f"{family}: steps/s of each piece alone (best of 3):", flush=True)
+            steps = args.dcgan_steps if family == "dcgan" and args.dcgan_steps else args.steps
+            table = profile(family, x, args.batch_size, steps, min(args.reps, 3))
+            print(format_table(["piece", "steps/s"], table))
     if not args.no_cold:
         print("fresh-process runs (time to first step, peak memory):", flush=True)
         for row in rows:
@@ -545,6 +647,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"fp32 matmul peak after the runs: graph {peaks_after['graph']:.1f}, "
         f"XLA {peaks_after['xla']:.1f} GFLOP/s"
     )
+    peak = max(peak, *peaks_after.values())
+    for row in rows:
+        row["fraction_of_peak"] = row["gflop_per_s"] / peak
 
     def fmt(value: Any, spec: str) -> str:
         return "-" if value is None else format(value, spec)
@@ -579,7 +684,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         ],
     )
     print(table)
-    print(f"peak = max(graph, XLA) matmul before the runs = {peak:.1f} GFLOP/s; load now ", end="")
+    print(
+        f"peak = best matmul GFLOP/s (graph or XLA, before or after) = {peak:.1f}; load now ",
+        end="",
+    )
     print(f"{os.getloadavg()[0]:.2f}")
     payload = {
         "command": " ".join(sys.argv),
