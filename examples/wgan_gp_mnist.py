@@ -2,7 +2,7 @@
 
 The critic has no BatchNorm (the penalty is per sample, BatchNorm mixes samples), the
 penalty weight is 10, and each training step runs 5 critic updates then one generator
-update with Adam 1e-4 / betas (0.5, 0.9) -- the `optimizers.wgan_gp()` preset. The critic
+update with Adam 1e-4 / betas (0.0, 0.9) -- the `optimizers.wgan_gp()` preset. The critic
 reuses the real batch of the step for its 5 updates, with fresh noise each time.
 
     python examples/wgan_gp_mnist.py --epochs 10 --out runs/wgan_gp_mnist

@@ -166,7 +166,7 @@ def test_divergence_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path: Pat
     assert good is not None
     bad = points()
     bad[20] = np.nan
-    guard, checkpoint = DivergenceGuard(verbose=False), GANCheckpoint(tmp_path)
+    guard, checkpoint = DivergenceGuard(), GANCheckpoint(tmp_path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         history = trainer.fit(
@@ -228,3 +228,29 @@ def test_metric_monitor_arguments_are_checked() -> None:
         MetricMonitor(lambda g: {}, best_directory="x")
     with pytest.raises(ValueError, match="mode"):
         MetricMonitor(lambda g: {}, mode="best")
+
+
+def test_divergence_guard_catches_non_finite_weights_while_losses_are_finite() -> None:
+    g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu")])
+    g = keras.Sequential([g, keras.layers.Dense(2)])
+    d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="relu")])
+    d = keras.Sequential([d, keras.layers.Dense(1)])
+    trainer = GANTrainer(g, d, loss=losses.NonSaturating(), seed=0)
+    trainer.compile(keras.optimizers.Adam(float("nan")), keras.optimizers.Adam(1e-3))
+    guard = DivergenceGuard(verbose=False)
+    trainer.fit(points(), batch_size=16, epochs=2, callbacks=[guard], verbose=0)
+    assert guard.diverged_at == {"epoch": 0, "batch": 0, "step": 1}
+    assert guard.message is not None and "holds NaN/Inf" in guard.message
+
+
+def test_checkpoint_alone_stops_a_run_whose_state_is_not_finite(tmp_path: Path) -> None:
+    trainer = point_trainer()
+    trainer.fit(points(), batch_size=16, epochs=1, callbacks=[GANCheckpoint(tmp_path)], verbose=0)
+    trainer.generator.layers[0].kernel.assign(np.full((3, 2), np.inf, "float32"))
+    checkpoint = GANCheckpoint(tmp_path)
+    with pytest.warns(UserWarning, match="not finite"):
+        history = trainer.fit(
+            points(), batch_size=16, epochs=4, initial_epoch=1, callbacks=[checkpoint], verbose=0
+        )
+    assert checkpoint.refused == 1 and len(history.history["d_loss"]) == 1
+    assert [p.name for p in list_checkpoints(tmp_path)] == ["ckpt-000000004"]

@@ -175,3 +175,63 @@ def test_restore_needs_a_compiled_trainer_and_a_checkpoint(tmp_path: Path) -> No
     g, d = trainer.generator, trainer.discriminator
     with pytest.raises(RuntimeError, match="compile"):
         GANTrainer(g, d).restore(tmp_path)
+
+
+def _rewrite_manifest(folder: Path, field: str, value: object) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest[field] = value
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("epoch", "abc"), ("epoch", -5), ("format_version", "1"), ("arrays", [1]), ("step", None)],
+)
+def test_malformed_manifest_is_refused_and_skipped(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    good = write_checkpoint(tmp_path, {"w": np.zeros(2)}, step=1, metadata={"epoch": 1})
+    bad = write_checkpoint(tmp_path, {"w": np.ones(2)}, step=2, metadata={"epoch": 2})
+    _rewrite_manifest(bad, field, value)
+    with pytest.raises(CheckpointError, match=f"`{field}`"):
+        read_checkpoint(bad)
+    with pytest.warns(UserWarning, match="Skipping broken checkpoint"):
+        assert latest_checkpoint(tmp_path) == good
+
+
+def test_manifest_and_file_must_list_the_same_arrays(tmp_path: Path) -> None:
+    path = write_checkpoint(tmp_path, {"w": np.zeros(2)}, step=1)
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["arrays"]["extra"] = {"shape": [1], "dtype": "float64"}
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CheckpointError, match="extra"):
+        read_checkpoint(path)
+
+
+def test_resave_killed_between_its_renames_keeps_the_old_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ganlib.checkpoint as ckpt
+
+    write_checkpoint(tmp_path, {"w": np.zeros(2)}, step=1)
+    real_replace, calls = ckpt.os.replace, []
+
+    class Killed(BaseException):
+        pass
+
+    def second_replace_dies(src: object, dst: object) -> None:
+        calls.append(src)
+        if len(calls) == 2:
+            raise Killed  # like SIGKILL: no cleanup runs
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ckpt.os, "replace", second_replace_dies)
+    monkeypatch.setattr(ckpt.shutil, "rmtree", lambda *a, **k: None)
+    with pytest.raises(Killed):
+        write_checkpoint(tmp_path, {"w": np.ones(2)}, step=1)
+    monkeypatch.undo()
+    found = latest_checkpoint(tmp_path)
+    assert found is not None and found.name == "ckpt-000000001"
+    np.testing.assert_array_equal(read_checkpoint(found)[1]["w"], [0.0, 0.0])
+    write_checkpoint(tmp_path, {"w": np.full(2, 3.0)}, step=3)  # tidies up
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt-000000001", "ckpt-000000003"]

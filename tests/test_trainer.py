@@ -257,3 +257,25 @@ def test_predict_runs_the_generator() -> None:
     trainer = make_trainer()
     z = np.random.default_rng(0).normal(size=(5, LATENT)).astype("float32")
     np.testing.assert_allclose(trainer.predict(z, verbose=0), trainer.generator(z), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"seed": 2**70}, ValueError, "seed="),
+        ({"seed": "abc"}, ValueError, "seed='abc'"),
+        ({"seed": 1.5}, ValueError, r"seed=1\.5"),
+        ({"penalties": [1]}, TypeError, "penalties="),
+        ({"penalties": "gp"}, TypeError, "penalties="),
+    ],
+)
+def test_seed_and_penalties_are_checked(kwargs: dict[str, object], error: type, match: str) -> None:
+    g, d = make_models()
+    with pytest.raises(error, match=match):
+        GANTrainer(g, d, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_lone_penalty_is_accepted() -> None:
+    g, d = make_models()
+    trainer = GANTrainer(g, d, penalties=losses.R1Penalty(weight=1.0))  # type: ignore[arg-type]
+    assert [p.name for p in trainer.penalties] == ["r1"]

@@ -43,6 +43,7 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
+"""Version of the checkpoint layout written by this ganlib; newer versions are refused."""
 _NAME = re.compile(r"^ckpt-(\d{9,})$")
 
 
@@ -83,6 +84,9 @@ def _sha256(path: Path) -> str:
 def list_checkpoints(directory: str | Path) -> list[Path]:
     """Checkpoint folders (`ckpt-{step:09d}`) in `directory`, oldest step first, unverified.
 
+    A same-step re-save moves the old folder into `.tmp-old-*/` before renaming the new one
+    into place; if a kill struck between the two renames, that old folder is listed instead.
+
     Example:
         >>> from ganlib.checkpoint import list_checkpoints
         >>> list_checkpoints("no/such/dir")
@@ -91,8 +95,33 @@ def list_checkpoints(directory: str | Path) -> list[Path]:
     root = Path(directory)
     if not root.is_dir():
         return []
-    found = [(int(m.group(1)), p) for p in root.iterdir() if (m := _NAME.match(p.name))]
-    return [p for _, p in sorted(found) if p.is_dir()]
+    found = {
+        int(m.group(1)): p for p in root.iterdir() if (m := _NAME.match(p.name)) and p.is_dir()
+    }
+    for trash in root.glob(".tmp-old-*"):
+        for p in trash.iterdir() if trash.is_dir() else ():
+            m = _NAME.match(p.name)
+            if m and p.is_dir() and int(m.group(1)) not in found:
+                found[int(m.group(1))] = p
+    return [found[step] for step in sorted(found)]
+
+
+def _tidy(root: Path, step: int) -> None:
+    """Puts back old folders stranded by a killed same-step re-save; removes stale temp folders.
+
+    Runs in the writer after its own rename succeeded: temp folders of steps <= `step` can only
+    be left over by killed writers.
+    """
+    for trash in root.glob(".tmp-old-*"):
+        for p in trash.iterdir() if trash.is_dir() else ():
+            m = _NAME.match(p.name)
+            if m and p.is_dir() and not (root / p.name).exists():
+                os.replace(p, root / p.name)
+        shutil.rmtree(trash, ignore_errors=True)
+    for tmp in root.glob(".tmp-ckpt-*"):
+        m = re.match(r"^\.tmp-ckpt-(\d+)-", tmp.name)
+        if m and int(m.group(1)) <= step:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_checkpoint(
@@ -147,17 +176,21 @@ def write_checkpoint(
             f.flush()
             os.fsync(f.fileno())
         _fsync_dir(tmp)
-        trash = None
-        if final.exists():  # same step saved twice: swap the old one out first
+        if final.exists():  # same step saved twice: move the old one aside first
             trash = Path(tempfile.mkdtemp(prefix=".tmp-old-", dir=root))
             os.replace(final, trash / final.name)
-        os.replace(tmp, final)
+            try:
+                os.replace(tmp, final)
+            except BaseException:
+                os.replace(trash / final.name, final)
+                raise
+        else:
+            os.replace(tmp, final)
         _fsync_dir(root)
-        if trash is not None:
-            shutil.rmtree(trash, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _tidy(root, int(step))
     if keep is not None:
         for old in list_checkpoints(root)[:-keep]:
             shutil.rmtree(old, ignore_errors=True)
@@ -167,8 +200,17 @@ def write_checkpoint(
 def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Reads and verifies one checkpoint folder; returns `(manifest, arrays)`.
 
-    Raises `CheckpointError` when the manifest is missing or unreadable, the checksum of
-    `state.npz` differs, or an array is missing or has another shape than the manifest says.
+    Raises `CheckpointError` when the manifest is missing, unreadable or has a field of the
+    wrong type, the checksum of `state.npz` differs, or the arrays differ from the manifest's
+    list (name, shape, dtype). Arrays are loaded with `allow_pickle=False`.
+
+    Example:
+        >>> import tempfile, numpy as np
+        >>> from ganlib.checkpoint import read_checkpoint, write_checkpoint
+        >>> path = write_checkpoint(tempfile.mkdtemp(), {"w": np.arange(3)}, step=1)
+        >>> manifest, arrays = read_checkpoint(path)
+        >>> manifest["arrays"]["w"], arrays["w"].tolist()
+        ({'dtype': 'int64', 'shape': [3]}, [0, 1, 2])
     """
     folder = Path(path)
     manifest_path, state = folder / "manifest.json", folder / "state.npz"
@@ -181,11 +223,7 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndar
         ) from error
     if not isinstance(manifest, dict) or manifest.get("format") != "ganlib-checkpoint":
         raise CheckpointError(f"{manifest_path} is not a ganlib checkpoint manifest.")
-    if manifest.get("format_version", 0) > FORMAT_VERSION:
-        raise CheckpointError(
-            f"Checkpoint {folder} has format_version {manifest.get('format_version')}; this "
-            f"ganlib reads up to {FORMAT_VERSION}."
-        )
+    _check_manifest(manifest, folder)
     if not state.is_file():
         raise CheckpointError(f"Checkpoint {folder} has no state.npz.")
     digest = _sha256(state)
@@ -199,11 +237,60 @@ def read_checkpoint(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndar
             arrays = {k: npz[k] for k in npz.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise CheckpointError(f"Checkpoint {folder}: cannot read state.npz: {error}") from error
-    expected = manifest.get("arrays", {})
+    expected = manifest["arrays"]
+    if set(arrays) != set(expected):
+        raise CheckpointError(
+            f"Checkpoint {folder}: state.npz holds {sorted(set(arrays) ^ set(expected))} "
+            "not both in the manifest and the file."
+        )
     for name, info in expected.items():
-        if name not in arrays or list(arrays[name].shape) != info["shape"]:
-            raise CheckpointError(f"Checkpoint {folder}: array {name!r} missing or misshapen.")
+        if list(arrays[name].shape) != info["shape"] or str(arrays[name].dtype) != info["dtype"]:
+            raise CheckpointError(
+                f"Checkpoint {folder}: array {name!r} is {arrays[name].dtype}"
+                f"{list(arrays[name].shape)}, the manifest says {info['dtype']}{info['shape']}."
+            )
     return manifest, arrays
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_manifest(manifest: dict[str, Any], folder: Path) -> None:
+    """Refuses manifest fields of the wrong type (the checksum covers state.npz only)."""
+
+    def bad(field: str, value: Any, expected: str) -> CheckpointError:
+        return CheckpointError(
+            f"Checkpoint {folder}: manifest field `{field}` must be {expected}. "
+            f"Received: {field}={value!r}"
+        )
+
+    version: Any = manifest.get("format_version")
+    if not _is_count(version) or version < 1:
+        raise bad("format_version", version, "a positive integer")
+    if version > FORMAT_VERSION:
+        raise CheckpointError(
+            f"Checkpoint {folder} has format_version {version}; this ganlib reads up to "
+            f"{FORMAT_VERSION}."
+        )
+    for field in ("step", "epoch"):
+        if (field == "step" or field in manifest) and not _is_count(manifest.get(field)):
+            raise bad(field, manifest.get(field), "a non-negative integer")
+    digest = manifest.get("state_sha256")
+    if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise bad("state_sha256", digest, "a sha256 hex digest")
+    if "config" in manifest and not isinstance(manifest["config"], dict):
+        raise bad("config", manifest["config"], "an object")
+    arrays = manifest.get("arrays")
+    if not isinstance(arrays, dict):
+        raise bad("arrays", arrays, "an object of {name: {shape, dtype}}")
+    for name, info in arrays.items():
+        shape = info.get("shape") if isinstance(info, dict) else None
+        dtype = info.get("dtype") if isinstance(info, dict) else None
+        if not isinstance(shape, list) or not all(_is_count(d) for d in shape):
+            raise bad(f"arrays.{name}.shape", shape, "a list of non-negative integers")
+        if not isinstance(dtype, str):
+            raise bad(f"arrays.{name}.dtype", dtype, "a dtype name")
 
 
 def latest_checkpoint(directory: str | Path) -> Path | None:
@@ -242,6 +329,18 @@ def compat_config(trainer: Any) -> dict[str, Any]:
 
     Per network: input/output shapes, parameter count, a hash of the layer class list; plus
     latent size, number of classes, the loss class and config and the optimizer classes.
+
+    Example:
+        >>> import keras
+        >>> from ganlib import GANTrainer
+        >>> from ganlib.checkpoint import compat_config
+        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        >>> d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> trainer = GANTrainer(g, d, seed=0)
+        >>> trainer.compile()
+        >>> config = compat_config(trainer)
+        >>> config["latent_dim"], config["generator"]["params"], config["loss"]["class"]
+        (4, 10, 'NonSaturating')
     """
     get_config = getattr(trainer.loss_fn, "get_config", None)
     loss_config = get_config() if callable(get_config) else {}
@@ -277,6 +376,18 @@ def trainer_arrays(trainer: Any) -> dict[str, np.ndarray]:
 
     Groups: generator, discriminator, g_optimizer, d_optimizer, trainer (RNG state and step
     counter) and ema (when a built `GeneratorEMA` is attached).
+
+    Example:
+        >>> import keras
+        >>> from ganlib import GANTrainer
+        >>> from ganlib.checkpoint import trainer_arrays
+        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        >>> d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> trainer = GANTrainer(g, d, seed=0)
+        >>> trainer.compile()
+        >>> arrays = trainer_arrays(trainer)
+        >>> arrays["generator/0000"].shape, arrays["trainer/0000"].tolist()
+        ((4, 2), [0, 0])
     """
     if trainer.g_optimizer is None:
         raise ValueError("The trainer must be compiled before its state can be saved.")
@@ -298,6 +409,22 @@ def save_trainer(
     """Writes a checkpoint of `trainer` after `epoch` completed epochs (see `write_checkpoint`).
 
     `arrays` (from `trainer_arrays`) avoids a second copy when the caller already holds them.
+
+    Example:
+        >>> import keras, tempfile
+        >>> from ganlib import GANTrainer
+        >>> from ganlib.checkpoint import restore_trainer, save_trainer
+        >>> def tiny():
+        ...     g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        ...     d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        ...     trainer = GANTrainer(g, d, seed=0)
+        ...     trainer.compile()
+        ...     return trainer
+        >>> run = tempfile.mkdtemp()
+        >>> save_trainer(tiny(), run, epoch=3).name
+        'ckpt-000000000'
+        >>> restore_trainer(tiny(), run)
+        3
     """
     if arrays is None:
         arrays = trainer_arrays(trainer)
@@ -350,6 +477,21 @@ def restore_trainer(trainer: Any, path: str | Path, *, strict: bool = True) -> i
 
     Checks compatibility first and raises `CheckpointError` naming every difference; nothing is
     assigned unless everything matches. Returns the number of completed epochs.
+    `GANTrainer.restore` calls it (see `save_trainer` for a round trip).
+
+    Example:
+        >>> import keras, tempfile
+        >>> from ganlib import GANTrainer
+        >>> from ganlib.checkpoint import CheckpointError, restore_trainer
+        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        >>> d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> trainer = GANTrainer(g, d, seed=0)
+        >>> trainer.compile()
+        >>> try:
+        ...     restore_trainer(trainer, tempfile.mkdtemp())
+        ... except CheckpointError as error:
+        ...     print(str(error).split(" in ")[0])
+        No complete checkpoint found
     """
     folder = Path(path)
     if not _NAME.match(folder.name):
@@ -357,7 +499,8 @@ def restore_trainer(trainer: Any, path: str | Path, *, strict: bool = True) -> i
         if found is None:
             raise CheckpointError(f"No complete checkpoint found in {folder}.")
         folder = found
-    manifest, arrays = read_checkpoint(folder)
+    manifest, arrays = read_checkpoint(folder)  # validated: nothing is assigned on error
+    epoch = int(manifest.get("epoch", 0))
     saved, current = manifest.get("config", {}), trainer.compat_config()
     if not strict:
         saved = {k: v for k, v in saved.items() if k != "loss"}
@@ -398,4 +541,4 @@ def restore_trainer(trainer: Any, path: str | Path, *, strict: bool = True) -> i
         trainer._restored_ema = None
     else:
         trainer._restored_ema = ema_arrays or None
-    return int(manifest.get("epoch", 0))
+    return epoch

@@ -107,6 +107,17 @@ class GANTrainer(keras.Model):
                     f"`loss` must have `generator` and `discriminator` methods "
                     f"(a ganlib.losses.GANLoss). Received: loss={loss!r}"
                 )
+        if isinstance(penalties, (str, bytes)) or not isinstance(penalties, Sequence):
+            penalties = (penalties,)  # a lone penalty: checked below like a list item
+        if not all(_is_penalty(p) for p in penalties):
+            raise TypeError(
+                "`penalties` must be a sequence of ganlib.losses.Penalty objects. "
+                f"Received: penalties={penalties!r}"
+            )
+        if seed is not None and not (_is_int(seed) and 0 <= seed < 2**63):
+            raise ValueError(
+                f"`seed` must be None or a non-negative integer < 2**63. Received: seed={seed!r}"
+            )
         self.generator = generator
         self.discriminator = discriminator
         self.loss_fn = loss
@@ -515,6 +526,20 @@ class GANTrainer(keras.Model):
         epoch = restore_trainer(self, path, strict=strict)
         self.restored_epoch = epoch
         return epoch
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _is_penalty(p: Any) -> bool:
+    weight = getattr(p, "weight", None)
+    return (
+        callable(p)
+        and isinstance(getattr(p, "name", None), str)
+        and isinstance(weight, (int, float))
+        and not isinstance(weight, bool)
+    )
 
 
 def _flat(value: Any) -> tf.Tensor:

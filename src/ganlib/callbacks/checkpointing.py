@@ -9,7 +9,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from ganlib.checkpoint import is_chief, save_trainer, trainer_arrays
+from ganlib.checkpoint import is_chief, latest_checkpoint, save_trainer, trainer_arrays
 
 __all__ = ["GANCheckpoint"]
 
@@ -20,7 +20,8 @@ class GANCheckpoint(keras.callbacks.Callback):
     Saves both networks, both optimizers, the trainer's RNG state and step, and the
     `GeneratorEMA` weights (format: `ganlib.checkpoint`) every `every_epochs` epochs and/or
     every `every_steps` steps. A state holding NaN/Inf, or one after `DivergenceGuard` fired, is
-    never saved, so the last good checkpoint survives a divergence. Only the chief writes.
+    never saved, so the last good checkpoint survives a divergence; a non-finite state also
+    stops training (with a message) when no `DivergenceGuard` did. Only the chief writes.
 
     Resume: `epoch = trainer.restore(directory)`, then `fit(..., initial_epoch=epoch)`.
     Epoch-end checkpoints resume exactly; a mid-epoch (`every_steps`) checkpoint resumes at
@@ -60,11 +61,19 @@ class GANCheckpoint(keras.callbacks.Callback):
         )
         if getattr(self.model, "diverged", False) or not finite:
             self.refused += 1
-            warnings.warn(
+            last = self.last_saved
+            if last is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    last = latest_checkpoint(self.directory)
+            message = (
                 "GANCheckpoint: the training state is not finite (diverged); not saving. "
-                f"Last good checkpoint: {self.last_saved}",
-                stacklevel=2,
+                f"Last good checkpoint: {last}"
             )
+            warnings.warn(message, stacklevel=2)
+            if not self.model.stop_training:  # no DivergenceGuard caught it: stop here
+                self.model.stop_training = True
+                print(message + ". Training stopped.")
             return None
         if not is_chief(self.model):
             return None
@@ -72,7 +81,7 @@ class GANCheckpoint(keras.callbacks.Callback):
             self.model, self.directory, epoch=epoch, keep=self.keep, arrays=arrays
         )
         if self.verbose:
-            keras.utils.io_utils.print_msg(f"GANCheckpoint: saved {self.last_saved}")
+            print(f"GANCheckpoint: saved {self.last_saved}")
         return self.last_saved
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
