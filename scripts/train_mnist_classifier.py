@@ -49,7 +49,7 @@ def main() -> None:
     import tensorflow as tf
 
     from ganlib.data import load_mnist
-    from ganlib.metrics.mnist_classifier import INFO_FILE, WEIGHTS_FILE, build_mnist_classifier
+    from ganlib.metrics.classifier import INFO_FILE, WEIGHTS_FILE, build_mnist_classifier
 
     keras.utils.set_random_seed(args.seed)
     tf.config.experimental.enable_op_determinism()

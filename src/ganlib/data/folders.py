@@ -11,8 +11,14 @@ if TYPE_CHECKING:
 
 __all__ = ["IMAGE_EXTENSIONS", "image_folder"]
 
-#: File extensions Keras's image loader reads.
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+"""File extensions Keras's image loader reads.
+
+Example:
+    >>> from ganlib.data import IMAGE_EXTENSIONS
+    >>> ".png" in IMAGE_EXTENSIONS
+    True
+"""
 
 
 def _size(size: int | tuple[int, int]) -> tuple[int, int]:

@@ -17,7 +17,6 @@ import numpy as np
 
 __all__ = ["IDX_DTYPES", "parse_idx", "read_idx", "write_idx"]
 
-#: IDX type codes and the big-endian NumPy dtype each one names.
 IDX_DTYPES: dict[int, np.dtype] = {
     0x08: np.dtype(">u1"),
     0x09: np.dtype(">i1"),
@@ -26,6 +25,13 @@ IDX_DTYPES: dict[int, np.dtype] = {
     0x0D: np.dtype(">f4"),
     0x0E: np.dtype(">f8"),
 }
+"""IDX type codes and the big-endian NumPy dtype each one names.
+
+Example:
+    >>> from ganlib.data import IDX_DTYPES
+    >>> IDX_DTYPES[0x08]
+    dtype('uint8')
+"""
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _MAX_DIMS = 16

@@ -16,7 +16,13 @@ Example:
 
 from __future__ import annotations
 
-from ganlib.metrics.evaluate import METRIC_GROUPS, Evaluator, evaluate, fid_metric_fn
+from ganlib.metrics.classifier import (
+    build_mnist_classifier,
+    mnist_classifier,
+    mnist_classifier_info,
+    mnist_features,
+)
+from ganlib.metrics.evaluation import METRIC_GROUPS, Evaluator, evaluate, fid_metric_fn
 from ganlib.metrics.extraction import FeatureSet, RunningStats, extract_features, iter_samples
 from ganlib.metrics.features import (
     ClassifierFeatures,
@@ -27,12 +33,6 @@ from ganlib.metrics.features import (
 from ganlib.metrics.frechet import frechet_distance, trace_sqrt_product
 from ganlib.metrics.kid import kernel_inception_distance, polynomial_mmd2
 from ganlib.metrics.mixture import MixtureMetrics, mixture_metrics
-from ganlib.metrics.mnist_classifier import (
-    build_mnist_classifier,
-    mnist_classifier,
-    mnist_classifier_info,
-    mnist_features,
-)
 from ganlib.metrics.prdc import density_coverage, knn_radii, precision_recall
 from ganlib.metrics.report import EvaluationReport, MetricResult
 from ganlib.metrics.score import classifier_score

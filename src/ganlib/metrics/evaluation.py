@@ -19,7 +19,6 @@ from ganlib.metrics.score import classifier_score
 
 __all__ = ["METRIC_GROUPS", "Evaluator", "evaluate", "fid_metric_fn"]
 
-#: Names accepted in ``metrics=`` and the values each one reports.
 METRIC_GROUPS: dict[str, tuple[str, ...]] = {
     "fid": ("fid",),
     "kid": ("kid",),
@@ -27,6 +26,13 @@ METRIC_GROUPS: dict[str, tuple[str, ...]] = {
     "dc": ("density", "coverage"),
     "score": ("classifier_score",),
 }
+"""Names accepted in ``metrics=`` and the values each one reports.
+
+Example:
+    >>> from ganlib.metrics import METRIC_GROUPS
+    >>> METRIC_GROUPS["pr"]
+    ('precision', 'recall')
+"""
 _HIGHER_IS_BETTER = {"precision", "recall", "density", "coverage", "classifier_score"}
 
 
@@ -53,7 +59,7 @@ def _parse_metrics(metrics: str | Sequence[str] | None, extractor: object) -> tu
 
 def _default_extractor(real: np.ndarray) -> FeatureExtractor:
     if tuple(real.shape[1:]) == (28, 28, 1):
-        from ganlib.metrics.mnist_classifier import mnist_features
+        from ganlib.metrics.classifier import mnist_features
 
         return mnist_features()
     return InceptionFeatures()
