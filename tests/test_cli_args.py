@@ -33,6 +33,10 @@ BAD = [
     (["train", "no-such-dataset"], "unknown dataset 'no-such-dataset'"),
     (["train", "ring", "--steps", "-5"], "--steps: must be a positive integer, got -5"),
     (["train", "ring", "--steps", "0"], "--steps: must be a positive integer, got 0"),
+    (
+        ["train", "ring", "--steps", str(10**23)],
+        "--steps: must be a positive integer <= 2147483647",
+    ),
     (["train", "ring", "--epochs", "x"], "--epochs: must be a positive integer"),
     (["train", "ring", "--epochs", "1", "--steps", "1"], "not allowed with argument"),
     (["train", "ring", "--loss", "bogus"], "--loss: unknown value 'bogus'"),

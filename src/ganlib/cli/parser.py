@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 __all__ = [
     "ARCHS",
     "LOSSES",
+    "MAX_INT",
     "PRESETS",
     "GanlibArgumentParser",
     "UsageError",
@@ -55,8 +56,12 @@ class GanlibArgumentParser(argparse.ArgumentParser):
         raise UsageError(message, self.prog)
 
 
+MAX_INT = 2**31 - 1
+"""Largest value of an integer option (TensorFlow counts steps and sizes in int32/int64)."""
+
+
 def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1.
+    """argparse type: an integer in [1, 2**31 - 1].
 
     Example:
         >>> positive_int("3")
@@ -68,6 +73,8 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    if value > MAX_INT:
+        raise argparse.ArgumentTypeError(f"must be a positive integer <= {MAX_INT}, got {value}")
     return value
 
 
@@ -77,7 +84,7 @@ def non_negative_int(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
-    if not 0 <= value < 2**31:
+    if not 0 <= value <= MAX_INT:
         raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**31), got {value}")
     return value
 

@@ -233,9 +233,6 @@ def run_train(args: argparse.Namespace) -> int:
     from ganlib.cli import EXIT_DIVERGED
     from ganlib.cli._setup import batches, make_trainer, progress_verbosity
 
-    out.mkdir(parents=True, exist_ok=True)
-    config.save(out)
-
     keras.utils.set_random_seed(config.seed)
     trainer = make_trainer(config)
     ema = callbacks.GeneratorEMA(decay=0.999) if config.ema else None
@@ -243,6 +240,9 @@ def run_train(args: argparse.Namespace) -> int:
     initial_epoch = 0
     if args.resume and latest_checkpoint(checkpoints) is not None:
         initial_epoch = trainer.restore(checkpoints)
+    # Written once everything before training worked: a refused command leaves no run behind.
+    out.mkdir(parents=True, exist_ok=True)
+    config.save(out)
     done = int(trainer.step_counter.numpy())
     remaining = config.total_steps - done
     generator_path = out / GENERATOR_FILE
