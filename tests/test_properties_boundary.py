@@ -3,7 +3,8 @@
 Each generated input either works (and the result is checked) or raises `ValueError` /
 `TypeError` whose message names the argument; the CLI answers exit code 2 with one line on
 stderr. Examples are bounded (max_examples 15-40, derandomized so CI sees the same ones) and
-build tiny models only. Known bugs are listed as explicit strict-xfail cases at the end.
+build tiny models only. Explicit cases for bugs found here (fixed, or pending as strict xfail) are
+at the end.
 """
 
 from __future__ import annotations
@@ -284,7 +285,8 @@ BAD_STEPS = st.one_of(
 @given(data=st.data())
 def test_trainer_constructor_accepts_exactly_the_valid_arguments(data: st.DataObject) -> None:
     g, d = PAIR
-    names = ["d_steps", "g_steps", "latent_dim", "num_classes", "loss", "models"]
+    names = ["d_steps", "g_steps", "latent_dim", "num_classes", "loss", "models", "seed"]
+    names.append("penalties")
     valid = [
         st.integers(1, 3),
         st.integers(1, 3),
@@ -292,6 +294,8 @@ def test_trainer_constructor_accepts_exactly_the_valid_arguments(data: st.DataOb
         st.none(),
         st.sampled_from([None, losses.Hinge(), losses.NonSaturating(real_label=0.9)]),
         st.just((g, d)),
+        st.one_of(st.none(), st.integers(0, 2**63 - 1)),
+        st.sampled_from([(), [losses.GradientPenalty()], (losses.R1Penalty(weight=1.0),)]),
     ]
     bad = [
         BAD_STEPS,
@@ -300,9 +304,17 @@ def test_trainer_constructor_accepts_exactly_the_valid_arguments(data: st.DataOb
         st.integers(-1, 3),
         st.sampled_from(["hinge", object(), 1]),
         st.sampled_from([(d, g), (g, g), (None, d), (g, "d")]),
+        st.one_of(
+            st.integers(2**63, 2**80),
+            st.integers(-(2**40), -1),
+            st.floats(),
+            st.booleans(),
+            st.text(max_size=3),
+        ),
+        st.sampled_from(["gp", [1], [losses.Hinge()], 3.0, [None], True]),
     ]
     v = one_broken(data, names, valid, bad)
-    seed = data.draw(st.one_of(st.none(), st.integers(0, 2**62)), label="seed")
+    seed = v["seed"]
     generator, discriminator = v["models"]
     try:
         trainer = GANTrainer(
@@ -314,6 +326,7 @@ def test_trainer_constructor_accepts_exactly_the_valid_arguments(data: st.DataOb
             latent_dim=v["latent_dim"],
             num_classes=v["num_classes"],
             seed=seed,
+            penalties=v["penalties"],
         )
     except (ValueError, TypeError) as error:
         assert v["broken"], f"refused valid arguments: {error}"
@@ -409,21 +422,21 @@ def test_cli_missing_dataset_or_run_folder_is_exit_code_2(
     assert not (tmp_path / "missing").exists()
 
 
-# ------------------------------------------------------------ known bugs (strict xfail)
+# ------------------------------------------------- bugs found here (R5, C1 fixed; R6 pending)
 KNOWN = "BUG (pending, see /tmp/requests_reliability.md): "
 
 
 @pytest.mark.parametrize(
     ("kwargs", "names"),
     [
-        pytest.param({"seed": 2**70}, "seed", id="seed_2**70_OverflowError"),
-        pytest.param({"seed": "abc"}, "seed", id="seed_str_message_without_seed"),
-        pytest.param({"seed": 1.5}, "seed", id="seed_float_silently_truncated"),
-        pytest.param({"penalties": [1]}, "penalties", id="penalty_int_AttributeError"),
-        pytest.param({"penalties": "gp"}, "penalties", id="penalty_str_AttributeError"),
+        pytest.param({"seed": 2**70}, "seed", id="seed_2**70"),
+        pytest.param({"seed": "abc"}, "seed", id="seed_str"),
+        pytest.param({"seed": 1.5}, "seed", id="seed_float"),
+        pytest.param({"seed": True}, "seed", id="seed_bool"),
+        pytest.param({"penalties": [1]}, "penalties", id="penalty_int"),
+        pytest.param({"penalties": "gp"}, "penalties", id="penalty_str"),
     ],
 )
-@pytest.mark.xfail(strict=True, reason=KNOWN + "R5, GANTrainer argument checks (trainer helper)")
 def test_trainer_refuses_bad_seed_and_penalties_naming_them(
     kwargs: dict[str, Any], names: str
 ) -> None:
@@ -440,7 +453,6 @@ def test_losses_refuse_an_empty_batch(name: str) -> None:
         PAIRS[name](empty, empty)
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN + "C1, huge --steps (cli helper)")
 def test_cli_huge_steps_is_refused_naming_steps_and_writes_nothing(
     cli_available: None, tmp_path: Path
 ) -> None:

@@ -187,22 +187,14 @@ def test_damaged_manifest_is_refused(copy_of_run: Path, name: str, content: Any)
     assert_refused_and_untouched(make_trainer(seed=9), path.parent, "manifest|format_version")
 
 
-MANIFEST_BUG = (
-    "BUG (pending, trainer helper): read_checkpoint/restore_trainer do not validate manifest "
-    "fields; see /tmp/requests_reliability.md"
-)
-
-
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        pytest.param("epoch", "abc", marks=pytest.mark.xfail(strict=True, reason=MANIFEST_BUG)),
-        pytest.param("epoch", None, marks=pytest.mark.xfail(strict=True, reason=MANIFEST_BUG)),
-        pytest.param("epoch", -5, marks=pytest.mark.xfail(strict=True, reason=MANIFEST_BUG)),
-        pytest.param("arrays", [1], marks=pytest.mark.xfail(strict=True, reason=MANIFEST_BUG)),
-        pytest.param(
-            "format_version", "1", marks=pytest.mark.xfail(strict=True, reason=MANIFEST_BUG)
-        ),
+        ("epoch", "abc"),
+        ("epoch", None),
+        ("epoch", -5),
+        ("arrays", [1]),
+        ("format_version", "1"),
         ("config", "x"),
         ("state_sha256", None),
     ],
@@ -215,14 +207,12 @@ def test_manifest_field_of_the_wrong_type_is_refused(
     assert_refused_and_untouched(make_trainer(seed=9), folder, ".")
 
 
-@pytest.mark.xfail(strict=True, reason=MANIFEST_BUG)
 def test_manifest_array_entry_without_shape_is_refused(copy_of_run: Path) -> None:
     folder = newest(copy_of_run)
     rewrite_manifest(folder, lambda m: m["arrays"].__setitem__("generator/0000", {}))
     assert_refused_and_untouched(make_trainer(seed=9), folder, "generator/0000")
 
 
-@pytest.mark.xfail(strict=True, reason=MANIFEST_BUG)
 def test_resume_skips_a_newest_checkpoint_with_a_malformed_manifest(copy_of_run: Path) -> None:
     rewrite_manifest(newest(copy_of_run), lambda m: m["arrays"].__setitem__("generator/0000", {}))
     with pytest.warns(UserWarning, match="Skipping broken checkpoint"):
@@ -413,15 +403,6 @@ def test_a_non_finite_state_is_never_saved_and_resume_uses_the_last_finite_one(
         np.testing.assert_array_equal(value, saved[-1][1][name], err_msg=name)
 
 
-GUARD_BUG = (
-    "BUG (pending, trainer helper): DivergenceGuard watches only the losses. Weights or Adam "
-    "state reach NaN/Inf while the losses stay finite (lr=1e6: losses ~1e25; a Dense with "
-    "activation='relu' fused in graph mode maps NaN to 0), so fit runs on and GANCheckpoint "
-    "refuses every save; see /tmp/requests_reliability.md"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=GUARD_BUG)
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_non_finite_state_stops_the_run_in_that_step_with_a_clear_message(
     tmp_path: Path, case: str, deterministic: None

@@ -127,21 +127,7 @@ EXPECTED = {  # fault point -> (step of the checkpoint resumed from, its array v
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "at",
-    [
-        *EXPECTED,
-        pytest.param(
-            "overwrite_swap",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG (pending, trainer helper): a same-step re-save that is killed "
-                "between its two renames leaves no ckpt-* folder; see "
-                "/tmp/requests_reliability.md",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("at", [*EXPECTED, "overwrite_swap"])
 def test_kill_inside_a_checkpoint_write_keeps_the_previous_one(tmp_path: Path, at: str) -> None:
     proc = start("die", "--dir", str(tmp_path), "--at", at)
     out, _ = proc.communicate(timeout=LIMIT_S)
