@@ -176,6 +176,11 @@ def test_sigkill_at_random_moments_of_a_loop_of_saves_never_loses_progress(
         torn_left = len([p for p in tmp_path.iterdir() if p.name.startswith(".tmp")])
     assert last_step > 0
     print(f"after 8 random kills: step {last_step}, {torn_left} partial .tmp folder(s) ignored")
+    from ganlib.checkpoint import write_checkpoint
+
+    write_checkpoint(tmp_path, {"w": np.zeros(3)}, step=last_step + 100, keep=3)
+    left = [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
+    assert not left, f"stale temporary folders not removed by the next save: {left}"
 
 
 # ---------------------------------------------------------------------- CLI variant
