@@ -146,9 +146,11 @@ def _add_demo(sub: Any) -> None:
         "print modes captured and the high-quality fraction, write a PNG scatter of samples "
         "against data.",
     )
-    p.add_argument("--steps", type=positive_int, default=2000, help="training steps (2000)")
-    p.add_argument("--seed", type=non_negative_int, default=0, help="random seed (0)")
-    p.add_argument("--out", default="runs/demo", help="output folder (runs/demo)")
+    p.add_argument(
+        "--steps", type=positive_int, default=2000, metavar="N", help="training steps (2000)"
+    )
+    p.add_argument("--seed", type=non_negative_int, metavar="S", default=0, help="random seed (0)")
+    p.add_argument("--out", default="runs/demo", metavar="DIR", help="output folder (runs/demo)")
 
 
 def _add_train(sub: Any) -> None:
@@ -161,25 +163,43 @@ def _add_train(sub: Any) -> None:
     p.add_argument(
         "dataset", nargs="?", metavar="DATASET", help="data set (optional with --resume)"
     )
-    p.add_argument("--arch", type=_choice(ARCHS), help="architecture: mlp (default) or dcgan")
-    p.add_argument("--loss", type=_choice(LOSSES), help="loss: " + ", ".join(LOSSES))
     p.add_argument(
-        "--preset", type=_choice(PRESETS), help="optimizer preset: " + ", ".join(PRESETS)
+        "--arch",
+        type=_choice(ARCHS),
+        metavar="{mlp,dcgan}",
+        help="architecture: mlp (default) or dcgan",
+    )
+    p.add_argument(
+        "--loss", type=_choice(LOSSES), metavar="LOSS", help="loss: " + ", ".join(LOSSES)
+    )
+    p.add_argument(
+        "--preset",
+        type=_choice(PRESETS),
+        metavar="PRESET",
+        help="optimizer preset: " + ", ".join(PRESETS),
     )
     length = p.add_mutually_exclusive_group()
-    length.add_argument("--epochs", type=positive_int, help="passes over the data")
-    length.add_argument("--steps", type=positive_int, help="total training steps")
-    p.add_argument("--batch-size", type=positive_int, help="batch size (64 images, 256 points)")
-    p.add_argument("--latent-dim", type=positive_int, help="latent size (100 images, 8 points)")
+    length.add_argument("--epochs", type=positive_int, metavar="N", help="passes over the data")
+    length.add_argument("--steps", type=positive_int, metavar="N", help="total training steps")
+    p.add_argument(
+        "--batch-size", type=positive_int, metavar="N", help="batch size (64 images, 256 points)"
+    )
+    p.add_argument(
+        "--latent-dim", type=positive_int, metavar="N", help="latent size (100 images, 2 points)"
+    )
     p.add_argument("--lr", type=positive_float, help="learning rate of both networks (preset's)")
-    p.add_argument("--d-steps", type=positive_int, help="discriminator steps per step (preset's)")
-    p.add_argument("--seed", type=non_negative_int, help="random seed (0)")
-    p.add_argument("--out", help="run folder (runs/<dataset>)")
+    p.add_argument(
+        "--d-steps", type=positive_int, metavar="N", help="discriminator steps per step (preset's)"
+    )
+    p.add_argument("--seed", type=non_negative_int, metavar="S", help="random seed (0)")
+    p.add_argument("--out", metavar="DIR", help="run folder (runs/<dataset>)")
     p.add_argument("--resume", action="store_true", help="continue the run in --out")
-    p.add_argument("--data", help="MNIST/Fashion-MNIST folder or .npz to read")
+    p.add_argument("--data", metavar="PATH", help="MNIST/Fashion-MNIST folder or .npz to read")
     p.add_argument("--ema", action="store_true", default=None, help="keep an EMA generator")
     p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
-    p.add_argument("--image-size", type=positive_int, help="side of folder images (32)")
+    p.add_argument(
+        "--image-size", type=positive_int, metavar="N", help="side of folder images (32)"
+    )
 
 
 def _add_sample(sub: Any) -> None:
@@ -190,11 +210,15 @@ def _add_sample(sub: Any) -> None:
         "write an image grid (a scatter for 2-D data).",
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="folder written by ganlib train")
-    p.add_argument("--n", type=positive_int, default=64, help="number of samples (64)")
-    p.add_argument("--out", default="grid.png", help="PNG file to write (grid.png)")
-    p.add_argument("--npz", help="also write the samples to this .npz file")
-    p.add_argument("--seed", type=non_negative_int, default=0, help="latent noise seed (0)")
-    p.add_argument("--labels", type=_labels, help="class labels for a conditional GAN, e.g. 0,1,2")
+    p.add_argument("--n", type=positive_int, metavar="N", default=64, help="number of samples (64)")
+    p.add_argument("--out", default="grid.png", metavar="FILE", help="PNG file to write (grid.png)")
+    p.add_argument("--npz", metavar="FILE", help="also write the samples to this .npz file")
+    p.add_argument(
+        "--seed", type=non_negative_int, metavar="S", default=0, help="latent noise seed (0)"
+    )
+    p.add_argument(
+        "--labels", type=_labels, metavar="L", help="class labels for a conditional GAN, e.g. 0,1,2"
+    )
 
 
 def _add_evaluate(sub: Any) -> None:
@@ -205,11 +229,16 @@ def _add_evaluate(sub: Any) -> None:
         "precision-recall/classifier score on images; writes RUN_DIR/metrics.json.",
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="folder written by ganlib train")
-    p.add_argument("--n", type=positive_int, default=10_000, help="samples (10000)")
+    p.add_argument("--n", type=positive_int, metavar="N", default=10_000, help="samples (10000)")
     p.add_argument(
-        "--metrics", type=_metric_list, help="comma-separated: " + ",".join(METRIC_NAMES)
+        "--metrics",
+        type=_metric_list,
+        metavar="LIST",
+        help="comma-separated: " + ",".join(METRIC_NAMES),
     )
-    p.add_argument("--seed", type=non_negative_int, default=0, help="latent noise seed (0)")
+    p.add_argument(
+        "--seed", type=non_negative_int, metavar="S", default=0, help="latent noise seed (0)"
+    )
 
 
 def build_parser() -> GanlibArgumentParser:
