@@ -196,7 +196,9 @@ def cli_final_state(run: Path) -> dict[str, np.ndarray]:
 
 
 @pytest.mark.slow
-def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("ganlib.cli", reason="the CLI is not written yet")
     run = tmp_path / "killed"
     code = "import sys; from ganlib.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -231,6 +233,9 @@ def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(tmp_path: Pat
 
     was_on = tf_config.is_op_determinism_enabled()
     tf.config.experimental.enable_op_determinism()
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    before = set(tmp_path.rglob("*"))
     try:  # the uninterrupted run, in this process, while the child resumes
         with contextlib.redirect_stdout(io.StringIO()):
             assert main(["train", *CLI_RUN, "--out", str(reference_run)]) == 0
@@ -238,6 +243,10 @@ def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(tmp_path: Pat
         if not was_on:
             tf_config.disable_op_determinism()
     finish(resumed)
+    written = set(tmp_path.rglob("*")) - before  # safety: nothing outside the two --out folders
+    outside = [p for p in written if not {reference_run, run} & {p, *p.parents}]
+    assert not outside, f"ganlib train wrote outside --out: {outside}"
+    assert (reference_run / "generator.keras").is_file() and (run / "generator.keras").is_file()
     got, expected = cli_final_state(run), cli_final_state(reference_run)
     assert sorted(got) == sorted(expected)
     for name in expected:

@@ -181,27 +181,6 @@ def test_training_writes_only_inside_the_named_folders(
     assert {p.parent.name for p in new if p.is_file()} >= {"samples"}
 
 
-@pytest.mark.slow
-def test_cli_train_writes_only_inside_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("ganlib.cli", reason="the CLI is not written yet")
-    import io
-    from contextlib import redirect_stderr, redirect_stdout
-
-    from ganlib.cli import main
-
-    cwd, run = tmp_path / "cwd", tmp_path / "run"
-    cwd.mkdir()
-    monkeypatch.chdir(cwd)
-    before = snapshot(tmp_path)
-    with redirect_stderr(io.StringIO()), redirect_stdout(io.StringIO()):
-        code = main(["train", "ring", "--steps", "2", "--batch-size", "25000", "--out", str(run)])
-    assert code == 0
-    new = snapshot(tmp_path) - before
-    outside = sorted(str(p) for p in new if run not in p.parents and p != run)
-    assert not outside, f"written outside --out: {outside}"
-    assert (run / "config.json").is_file() and any((run / "checkpoints").iterdir())
-
-
 def test_member_names_in_a_state_file_are_never_used_as_paths(tmp_path: Path) -> None:
     run = tmp_path / "run"
     path = write_checkpoint(run, {"w": np.zeros(2)}, step=1)
