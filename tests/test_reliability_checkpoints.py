@@ -249,6 +249,33 @@ def test_killed_save_falls_back_to_the_previous_checkpoint_on_resume(
         np.testing.assert_array_equal(value, good[name], err_msg=name)
 
 
+def test_disk_full_during_a_save_stops_clearly_and_keeps_the_previous_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    trainer = make_trainer()
+    trainer.fit(points(), batch_size=32, epochs=1, callbacks=[GANCheckpoint(tmp_path)], verbose=0)
+    good = trainer_arrays(trainer)
+
+    def full(file: Any, **arrays: Any) -> None:
+        file.write(b"PK\x03\x04 partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ckpt.np, "savez", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        trainer.fit(
+            points(), batch_size=32, epochs=2, initial_epoch=1,
+            callbacks=[GANCheckpoint(tmp_path)], verbose=0,
+        )  # fmt: skip
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt-000000002"]  # temp removed
+    resumed = make_trainer(seed=11)
+    assert resumed.restore(tmp_path) == 1
+    for name, value in trainer_arrays(resumed).items():
+        np.testing.assert_array_equal(value, good[name], err_msg=name)
+
+
 # ----------------------------------------------------------- incompatible configuration
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
