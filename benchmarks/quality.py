@@ -152,7 +152,13 @@ def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
     return trainer, ema
 
 
-def run_toy(dataset: str, config: ToyConfig, seed: int, steps: int | None = None) -> dict[str, Any]:
+def run_toy(
+    dataset: str,
+    config: ToyConfig,
+    seed: int,
+    steps: int | None = None,
+    image: Path | None = None,
+) -> dict[str, Any]:
     """Trains on 100,000 mixture points (seeded) and scores 2,500 samples."""
     import numpy as np
     import tensorflow as tf
@@ -192,6 +198,8 @@ def run_toy(dataset: str, config: ToyConfig, seed: int, steps: int | None = None
     for prefix, use_ema in (("raw_", False), ("", True)):
         samples = trainer.sample(2500, seed=10_000 + seed, use_ema=use_ema)
         m = metrics.mixture_metrics(samples, mixture)
+        if image is not None and use_ema:
+            scatter_png(image, samples, mixture.centers, 1.5 if dataset == "ring" else 5.5)
         nearest = np.sqrt(((samples[:, None, :] - mixture.centers[None]) ** 2).sum(-1)).min(1)
         out.update(
             {
@@ -494,7 +502,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             config = TOY_CONFIGS[name]
             print(f"{dataset} / {name}: {config.description}", flush=True)
             for seed in range(args.toy_seeds):
-                r = run_toy(dataset, config, seed, args.toy_steps)
+                png = None
+                if images is not None and seed == 0:
+                    png = images / f"bench_{dataset}_{name}.png"
+                r = run_toy(dataset, config, seed, args.toy_steps, png)
                 toy_results.append(r)
                 print(
                     f"  seed {seed}: modes {r['modes']}, HQ {100 * r['hq']:.1f}%, "
