@@ -497,15 +497,21 @@ def profile(family: str, x: Any, batch: int, steps: int, reps: int) -> list[list
     real = tf.constant(x[:batch])
     rows = []
 
-    def rate(fn: Any) -> float:
-        out = fn()
-        float(tf.reduce_sum(tf.nest.flatten(out)[0]))
+    def rate(fn: Any, model: Any = None) -> float:
+        """Best steps/s over `reps` runs of `steps` calls; waits on the updated weights."""
+
+        def sync(out: Any) -> float:
+            if model is not None:  # reading a weight waits for every queued update of it
+                return float(tf.reduce_sum(model.trainable_variables[0]))
+            return float(tf.reduce_sum(tf.nest.flatten(out)[0]))
+
+        sync(fn())
         best = 0.0
         for _ in range(reps):
             start = time.perf_counter()
             for _ in range(steps):
                 out = fn()
-            float(tf.reduce_sum(tf.nest.flatten(out)[0]))
+            sync(out)
             best = max(best, steps / (time.perf_counter() - start))
         return best
 
@@ -513,11 +519,15 @@ def profile(family: str, x: Any, batch: int, steps: int, reps: int) -> list[list
         trainer_variant = Defaults(family, x, batch, 1)
         trainer_variant.setup()
         train_step = tf.function(trainer_variant.trainer.train_step, jit_compile=jit)
-        r = rate(lambda fn=train_step: fn(real))
+        before = float(tf.reduce_sum(trainer_variant.d.trainable_variables[0]))
+        r = rate(lambda fn=train_step: fn(real), trainer_variant.d)
+        after = float(tf.reduce_sum(trainer_variant.d.trainable_variables[0]))
+        if before == after:
+            raise RuntimeError("GANTrainer.train_step did not update the discriminator")
         rows.append([f"GANTrainer.train_step, tf.function(jit_compile={jit})", f"{r:.2f}"])
         fused = (FusedXla if jit else Fused)(family, x, batch, 1)
         fused.setup()
-        r = rate(lambda fn=fused.step: fn(real))
+        r = rate(lambda fn=fused.step: fn(real), fused.d)
         rows.append([f"hand-fused step, tf.function(jit_compile={jit})", f"{r:.2f}"])
     pipeline = (
         tf.data.Dataset.from_tensor_slices(x)
