@@ -37,7 +37,18 @@ _IMPORTED = time.perf_counter()
 
 
 def peak_rss_mib() -> float:
-    """Peak resident memory of this process (``ru_maxrss``) in MiB."""
+    """Peak resident memory of this process in MiB.
+
+    ``VmHWM`` from /proc/self/status where it exists: ``ru_maxrss`` survives ``fork`` + ``exec``
+    on Linux, so a child started by a large parent would report the parent's peak. Elsewhere
+    ``resource.getrusage(...).ru_maxrss``.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
