@@ -12,12 +12,11 @@ real-data floor. Each configuration is trained once per seed with a `GeneratorEM
 attached, and evaluated twice: raw generator weights ("-") and EMA weights ("+ema"). EMA
 only reads the weights, so both rows come from the same training run.
 
-Full protocol (hours on 2 cores):
-    python benchmarks/quality.py --toy ring,grid --toy-seeds 10 \
-        --mnist classic_mlp,dcgan_ns,dcgan_hinge_sn,wgan_gp --seeds 3 --budget-minutes 10
-Reduced run (docs/benchmarks.md says which figures come from it) and smoke test:
-    python benchmarks/quality.py --toy ring,grid --toy-seeds 10 --mnist all --seeds 1 \
-        --budget-steps 1500 --n 5000
+Full protocol (the defaults; about 2.5 hours of MNIST on 2 idle cores):
+    python benchmarks/quality.py --json quality.json --images docs/img
+The runs behind docs/benchmarks.md (2-D in full, MNIST reduced), and the smoke test:
+    python benchmarks/quality.py --toy ring,grid --toy-seeds 10 --mnist none
+    python benchmarks/quality.py --toy none --mnist all --seeds 1 --budget-minutes 3 --n 5000
     python benchmarks/quality.py --quick
 """
 
@@ -49,6 +48,7 @@ class ToyConfig:
     latent_dim: int = 16
     hidden: tuple[int, ...] = (256, 256, 256)
     loss: str = "non_saturating"
+    real_label: float = 1.0
     r1: float = 0.0
     gp: float = 0.0
     d_steps: int = 1
@@ -96,6 +96,7 @@ TOY_CONFIGS = {
             description="the classic MLP GAN (tanh output, BatchNorm, z=100), BCE real 0.9, "
             "dcgan preset, no EMA (PITFALLS #8)",
             latent_dim=100,
+            real_label=0.9,
             hidden=(256, 512, 1024),
             batch_norm=True,
             output="tanh",
@@ -126,8 +127,8 @@ def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
     ).build()
     d = models.MLPDiscriminator(input_shape=(2,), hidden_units=config.hidden[::-1]).build()
     loss = losses.get(config.loss)
-    if config.name == "seed_recipe":
-        loss = losses.NonSaturating(real_label=0.9)
+    if config.real_label != 1.0:
+        loss = losses.NonSaturating(real_label=config.real_label)
     penalties: list[Any] = [losses.R1Penalty(weight=config.r1)] if config.r1 else []
     if config.gp:
         penalties.append(losses.GradientPenalty(weight=config.gp))
