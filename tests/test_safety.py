@@ -209,12 +209,6 @@ def test_pruning_never_deletes_through_a_symlink(tmp_path: Path) -> None:
     assert (outside / "keep.txt").read_text() == "data"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG R7 (pending, trainer helper): _tidy/list_checkpoints follow a `.tmp-old-*` "
-    "symlink and move a ckpt-* folder from outside the run directory into it; see "
-    "/tmp/requests_reliability.md",
-)
 def test_temp_folder_cleanup_never_acts_through_a_symlink(tmp_path: Path) -> None:
     outside = tmp_path / "precious"
     (outside / "ckpt-000000007").mkdir(parents=True)

@@ -99,9 +99,11 @@ def list_checkpoints(directory: str | Path) -> list[Path]:
         int(m.group(1)): p for p in root.iterdir() if (m := _NAME.match(p.name)) and p.is_dir()
     }
     for trash in root.glob(".tmp-old-*"):
+        if trash.is_symlink():  # never follow a link out of the run directory
+            continue
         for p in trash.iterdir() if trash.is_dir() else ():
             m = _NAME.match(p.name)
-            if m and p.is_dir() and int(m.group(1)) not in found:
+            if m and p.is_dir() and not p.is_symlink() and int(m.group(1)) not in found:
                 found[int(m.group(1))] = p
     return [found[step] for step in sorted(found)]
 
@@ -113,9 +115,11 @@ def _tidy(root: Path, step: int) -> None:
     be left over by killed writers.
     """
     for trash in root.glob(".tmp-old-*"):
+        if trash.is_symlink():  # not ours: never act through a link out of the run directory
+            continue
         for p in trash.iterdir() if trash.is_dir() else ():
             m = _NAME.match(p.name)
-            if m and p.is_dir() and not (root / p.name).exists():
+            if m and p.is_dir() and not p.is_symlink() and not (root / p.name).exists():
                 os.replace(p, root / p.name)
         shutil.rmtree(trash, ignore_errors=True)
     for tmp in root.glob(".tmp-ckpt-*"):
