@@ -3,7 +3,7 @@
 Each generated input either works (and the result is checked) or raises `ValueError` /
 `TypeError` whose message names the argument; the CLI answers exit code 2 with one line on
 stderr. Examples are bounded (max_examples 15-40, derandomized so CI sees the same ones) and
-build tiny models only. Explicit cases for bugs found here (fixed, or pending as strict xfail) are
+build tiny models only. Regression cases for the bugs found here are
 at the end.
 """
 
@@ -422,8 +422,7 @@ def test_cli_missing_dataset_or_run_folder_is_exit_code_2(
     assert not (tmp_path / "missing").exists()
 
 
-# ------------------------------------------------- bugs found here (R5, C1 fixed; R6 pending)
-KNOWN = "BUG (pending, see /tmp/requests_reliability.md): "
+# ------------------------------------------ regression tests for bugs found here (R5, C1, R6)
 
 
 @pytest.mark.parametrize(
@@ -445,7 +444,6 @@ def test_trainer_refuses_bad_seed_and_penalties_naming_them(
         GANTrainer(g, d, **kwargs)
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN + "R6, empty batch gives a silent NaN (losses)")
 @pytest.mark.parametrize("name", ["non_saturating_d", "wasserstein_d", "hinge_d"])
 def test_losses_refuse_an_empty_batch(name: str) -> None:
     empty = np.zeros((0, 1), "float32")

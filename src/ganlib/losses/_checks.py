@@ -23,6 +23,11 @@ def as_float32(value: Any, name: str) -> tf.Tensor:
             f"`{name}` must have a batch axis, e.g. shape (batch, 1). "
             f"Received: {name} with shape ()"
         )
+    if tensor.shape.rank is not None and tensor.shape[0] == 0:
+        raise ValueError(
+            f"`{name}` is an empty batch; a loss needs at least one example. "
+            f"Received: {name} with shape {tuple(tensor.shape)}"
+        )
     return tf.cast(tensor, tf.float32)
 
 
