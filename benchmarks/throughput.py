@@ -30,7 +30,7 @@ Dense). One step = G forward (fakes for D) + 3 x D forward on 2 batches (real, f
 docs/performance.md.
 
 Example (the figures in docs/performance.md):
-    python benchmarks/throughput.py --reps 5 --steps 60 --which mlp,dcgan --json out.json
+    python benchmarks/throughput.py --reps 5 --steps 60 --profile --json out.json
 Smallest run (smoke test):
     python benchmarks/throughput.py --reps 1 --steps 3 --which mlp --no-cold --quick
 """
@@ -60,8 +60,8 @@ from _common import (
 )
 
 DEFAULT_VARIANTS = {
-    "mlp": "classic,defaults,fastest,fused,fused_xla",
-    "dcgan": "classic,defaults,fastest,fused_xla",
+    "mlp": "classic,classic_pob,defaults,spe,fastest,fused,fused_xla",
+    "dcgan": "classic,classic_pob,defaults,spe,fastest,fused,fused_xla",
 }
 ALL_VARIANTS = (
     "classic",
@@ -551,8 +551,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--which", default="mlp,dcgan", help="comma list of mlp, dcgan")
     p.add_argument("--variants", default=None, help=f"comma list of {', '.join(ALL_VARIANTS)}")
-    p.add_argument("--spe", type=int, default=16, help="steps_per_execution of spe/fastest")
-    p.add_argument("--dcgan-steps", type=int, default=None, help="steps per rep for DCGAN")
+    p.add_argument("--spe", type=int, default=8, help="steps_per_execution of spe/fastest")
+    p.add_argument("--dcgan-steps", type=int, default=6, help="steps per rep for DCGAN")
     p.add_argument("--peak-size", type=int, default=2048, help="matmul size for the peak")
     p.add_argument("--no-cold", action="store_true", help="skip the fresh-process runs")
     p.add_argument("--profile", action="store_true", help="also time step functions alone")
