@@ -79,7 +79,7 @@ TOY_CONFIGS = {
             r1=0.01,
             preset_overrides={"learning_rate": 1e-3},
             lr_decay=True,
-            steps=10_000,
+            steps=20_000,
         ),
         ToyConfig(
             "ganlib_z2",
@@ -89,7 +89,7 @@ TOY_CONFIGS = {
             r1=0.01,
             preset_overrides={"learning_rate": 1e-3},
             lr_decay=True,
-            steps=10_000,
+            steps=20_000,
         ),
         ToyConfig(
             "seed_recipe",
