@@ -156,6 +156,17 @@ def gradient_penalty(
     return reduce(tf.square(norms - target), reduction)
 
 
+def _zero_centred_penalty(
+    discriminator: Any, samples: Any, name: str, labels: Any, training: bool, reduction: str
+) -> tf.Tensor:
+    """``||grad_x D(x)||^2`` at ``samples`` (named ``name`` in errors): R1 and R2's body."""
+    reduction = check_reduction(reduction)
+    _check_discriminator(discriminator, labels)
+    samples = tf.stop_gradient(as_float32(samples, name))
+    grads = _input_gradients(discriminator, samples, labels, training)
+    return reduce(_squared_norms(grads), reduction)
+
+
 def r1_penalty(
     discriminator: Any,
     real: Any,
@@ -177,11 +188,7 @@ def r1_penalty(
         >>> print(f"{float(r1_penalty(d, tf.zeros((4, 2)))):.1f}")  # ||w||^2
         25.0
     """
-    reduction = check_reduction(reduction)
-    _check_discriminator(discriminator, labels)
-    real = tf.stop_gradient(as_float32(real, "real"))
-    grads = _input_gradients(discriminator, real, labels, training)
-    return reduce(_squared_norms(grads), reduction)
+    return _zero_centred_penalty(discriminator, real, "real", labels, training, reduction)
 
 
 def r2_penalty(
@@ -203,11 +210,7 @@ def r2_penalty(
         >>> print(f"{float(r2_penalty(d, tf.ones((4, 2)))):.1f}")
         25.0
     """
-    reduction = check_reduction(reduction)
-    _check_discriminator(discriminator, labels)
-    fake = tf.stop_gradient(as_float32(fake, "fake"))
-    grads = _input_gradients(discriminator, fake, labels, training)
-    return reduce(_squared_norms(grads), reduction)
+    return _zero_centred_penalty(discriminator, fake, "fake", labels, training, reduction)
 
 
 class Penalty(abc.ABC):
@@ -311,7 +314,29 @@ class GradientPenalty(Penalty):
         return {"weight": self.weight, "target": self.target}
 
 
-class R1Penalty(Penalty):
+class _ZeroCentredPenalty(Penalty):
+    """R1 / R2 penalty objects: :func:`_zero_centred_penalty` on ``real`` or ``fake``."""
+
+    _on: ClassVar[str] = "real"  # which samples the gradient is taken at: "real" or "fake"
+
+    def __init__(self, weight: float = 5.0) -> None:
+        super().__init__(weight)
+
+    def __call__(
+        self,
+        discriminator: Any,
+        real: Any,
+        fake: Any,
+        labels: Any = None,
+        *,
+        seed: Any = None,
+        reduction: str = "mean",
+    ) -> tf.Tensor:
+        samples = real if self._on == "real" else fake
+        return _zero_centred_penalty(discriminator, samples, self._on, labels, True, reduction)
+
+
+class R1Penalty(_ZeroCentredPenalty):
     """R1 penalty object (Mescheder et al. 2018): :func:`r1_penalty` on real samples.
 
     Args:
@@ -323,24 +348,10 @@ class R1Penalty(Penalty):
     """
 
     name: ClassVar[str] = "r1"
-
-    def __init__(self, weight: float = 5.0) -> None:
-        super().__init__(weight)
-
-    def __call__(
-        self,
-        discriminator: Any,
-        real: Any,
-        fake: Any,
-        labels: Any = None,
-        *,
-        seed: Any = None,
-        reduction: str = "mean",
-    ) -> tf.Tensor:
-        return r1_penalty(discriminator, real, labels=labels, reduction=reduction)
+    _on: ClassVar[str] = "real"
 
 
-class R2Penalty(Penalty):
+class R2Penalty(_ZeroCentredPenalty):
     """R2 penalty object (Mescheder et al. 2018): :func:`r2_penalty` on generated samples.
 
     Args:
@@ -352,18 +363,4 @@ class R2Penalty(Penalty):
     """
 
     name: ClassVar[str] = "r2"
-
-    def __init__(self, weight: float = 5.0) -> None:
-        super().__init__(weight)
-
-    def __call__(
-        self,
-        discriminator: Any,
-        real: Any,
-        fake: Any,
-        labels: Any = None,
-        *,
-        seed: Any = None,
-        reduction: str = "mean",
-    ) -> tf.Tensor:
-        return r2_penalty(discriminator, fake, labels=labels, reduction=reduction)
+    _on: ClassVar[str] = "fake"
