@@ -22,6 +22,25 @@ from ganlib.models.registry import register
 __all__ = ["MLPDiscriminator", "MLPGenerator"]
 
 
+def _dense_block(
+    x: Tensor,
+    width: int,
+    index: int,
+    spectral_norm: bool,
+    negative_slope: float,
+    batch_norm_momentum: float | None,
+    dropout: float,
+) -> Tensor:
+    """``Dense(width) -> LeakyReLU -> [BatchNorm if momentum given] -> [Dropout]``."""
+    x = L.dense(width, spectral_norm=spectral_norm, name=f"dense_{index}")(x)
+    x = keras.layers.LeakyReLU(negative_slope=negative_slope, name=f"act_{index}")(x)
+    if batch_norm_momentum is not None:
+        x = keras.layers.BatchNormalization(momentum=batch_norm_momentum, name=f"bn_{index}")(x)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name=f"dropout_{index}")(x)
+    return x
+
+
 @register("mlp_generator")
 class MLPGenerator(GeneratorBuilder):
     """Fully connected generator: ``z -> [Dense, LeakyReLU, BatchNorm] x n -> Dense -> tanh``.
@@ -76,15 +95,10 @@ class MLPGenerator(GeneratorBuilder):
 
     def block(self, x: Tensor, width: int, index: int) -> Tensor:
         """``Dense(width) -> LeakyReLU -> [BatchNorm] -> [Dropout]``."""
-        x = L.dense(width, spectral_norm=self.spectral_norm, name=f"dense_{index}")(x)
-        x = keras.layers.LeakyReLU(negative_slope=self.negative_slope, name=f"act_{index}")(x)
-        if self.batch_norm:
-            x = keras.layers.BatchNormalization(
-                momentum=self.batch_norm_momentum, name=f"bn_{index}"
-            )(x)
-        if self.dropout:
-            x = keras.layers.Dropout(self.dropout, name=f"dropout_{index}")(x)
-        return x
+        momentum = self.batch_norm_momentum if self.batch_norm else None
+        return _dense_block(
+            x, width, index, self.spectral_norm, self.negative_slope, momentum, self.dropout
+        )
 
     def head(self, x: Tensor) -> Tensor:
         """``Dense(prod(output_shape)) -> output_activation -> Reshape(output_shape)``."""
@@ -157,11 +171,9 @@ class MLPDiscriminator(DiscriminatorBuilder):
 
     def block(self, x: Tensor, width: int, index: int) -> Tensor:
         """``Dense(width) -> LeakyReLU -> [Dropout]``."""
-        x = L.dense(width, spectral_norm=self.spectral_norm, name=f"dense_{index}")(x)
-        x = keras.layers.LeakyReLU(negative_slope=self.negative_slope, name=f"act_{index}")(x)
-        if self.dropout:
-            x = keras.layers.Dropout(self.dropout, name=f"dropout_{index}")(x)
-        return x
+        return _dense_block(
+            x, width, index, self.spectral_norm, self.negative_slope, None, self.dropout
+        )
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as a JSON-able dict."""
