@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import tensorflow as tf
 
+from ganlib.losses import _config
 from ganlib.losses import functional as F
 from ganlib.losses._checks import check_label, check_number
 
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 
-class GANLoss(abc.ABC):
+class GANLoss(_config.ConfigMixin, abc.ABC):
     """Base class of GAN losses: a pair of functions of discriminator outputs.
 
     Subclasses set ``name`` (the registry key), implement :meth:`generator` and
@@ -74,24 +75,7 @@ class GANLoss(abc.ABC):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> GANLoss:
         """Builds a loss from :meth:`get_config`'s output."""
-        try:
-            return cls(**config)
-        except TypeError as error:
-            raise TypeError(
-                f"Invalid config for {cls.__name__}: {error}. Received: config={config!r}"
-            ) from error
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, GANLoss)
-        return self.get_config() == other.get_config()
-
-    __hash__ = None  # type: ignore[assignment]
+        return _config.from_config(cls, config)
 
 
 class NonSaturating(GANLoss):

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import keras
 import tensorflow as tf
 
+from ganlib.losses import _config
 from ganlib.losses._checks import (
     as_float32,
     check_number,
@@ -213,7 +214,7 @@ def r2_penalty(
     return _zero_centred_penalty(discriminator, fake, "fake", labels, training, reduction)
 
 
-class Penalty(abc.ABC):
+class Penalty(_config.ConfigMixin, abc.ABC):
     """Base class of discriminator penalties: a weight plus an unweighted penalty term.
 
     ``penalty(discriminator, real, fake, labels=None)`` returns the *unweighted* value; the
@@ -252,24 +253,7 @@ class Penalty(abc.ABC):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Penalty:
         """Builds a penalty from :meth:`get_config`'s output."""
-        try:
-            return cls(**config)
-        except TypeError as error:
-            raise TypeError(
-                f"Invalid config for {cls.__name__}: {error}. Received: config={config!r}"
-            ) from error
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
-        return f"{type(self).__name__}({args})"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, Penalty)
-        return self.get_config() == other.get_config()
-
-    __hash__ = None  # type: ignore[assignment]
+        return _config.from_config(cls, config)
 
 
 class GradientPenalty(Penalty):
