@@ -263,13 +263,13 @@ def wasserstein_discriminator_loss(
 def hinge_generator_loss(fake_logits: Any, *, reduction: str = "mean") -> tf.Tensor:
     """Hinge generator loss: ``-E[D(G(z))]`` (Lim & Ye 2017; Miyato et al. 2018, SN-GAN).
 
+    The same function as :func:`wasserstein_generator_loss`; only the discriminator differs.
+
     Example:
         >>> print(f"{float(hinge_generator_loss([[10.0], [4.4], [-5.5], [3.6]])):.3f}")
         -3.125
     """
-    reduction = check_reduction(reduction)
-    fake = as_float32(fake_logits, "fake_logits")
-    return reduce(-fake, reduction)
+    return wasserstein_generator_loss(fake_logits, reduction=reduction)
 
 
 def hinge_discriminator_loss(
