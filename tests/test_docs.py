@@ -40,6 +40,7 @@ MODULES = [
     "metrics",
     "cli",
     "checkpoint",  # rendered on the trainer page
+    "trainer_state",  # re-exported by checkpoint; its own page under api/
     "distribute",  # rendered on the scaling page
 ]
 MODULE_PAGES = ["losses", "optimizers", "models", "data", "trainer", "callbacks", "metrics", "cli"]

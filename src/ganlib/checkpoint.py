@@ -24,9 +24,18 @@ import tempfile
 import warnings
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # re-exported lazily from ganlib.trainer_state (which imports this module)
+    from ganlib.trainer_state import (
+        compat_config,
+        is_chief,
+        restore_trainer,
+        save_trainer,
+        trainer_arrays,
+    )
 
 __all__ = [
     "FORMAT_VERSION",
@@ -318,231 +327,13 @@ def latest_checkpoint(directory: str | Path) -> Path | None:
     return None
 
 
-def _architecture(model: Any) -> dict[str, Any]:
-    classes = [type(layer).__name__ for layer in model._flatten_layers(include_self=False)]
-    return {
-        "inputs": [list(t.shape[1:]) for t in getattr(model, "inputs", None) or []],
-        "outputs": [list(t.shape[1:]) for t in getattr(model, "outputs", None) or []],
-        "params": int(sum(int(np.prod(w.shape)) for w in model.weights)),
-        "layers_sha256": hashlib.sha256("/".join(classes).encode()).hexdigest()[:16],
-    }
+_TRAINER_STATE = ("compat_config", "is_chief", "restore_trainer", "save_trainer", "trainer_arrays")
 
 
-def compat_config(trainer: Any) -> dict[str, Any]:
-    """What a checkpoint must share with the trainer it is restored into (JSON-able).
+def __getattr__(name: str) -> Any:
+    """Names that moved to `ganlib.trainer_state`, still importable from here."""
+    if name in _TRAINER_STATE:
+        from ganlib import trainer_state
 
-    Per network: input/output shapes, parameter count, a hash of the layer class list; plus
-    latent size, number of classes, the loss class and config and the optimizer classes.
-
-    Example:
-        >>> import keras
-        >>> from ganlib import GANTrainer
-        >>> from ganlib.checkpoint import compat_config
-        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-        >>> d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-        >>> trainer = GANTrainer(g, d, seed=0)
-        >>> trainer.compile()
-        >>> config = compat_config(trainer)
-        >>> config["latent_dim"], config["generator"]["params"], config["loss"]["class"]
-        (4, 10, 'NonSaturating')
-    """
-    get_config = getattr(trainer.loss_fn, "get_config", None)
-    loss_config = get_config() if callable(get_config) else {}
-    return {
-        "generator": _architecture(trainer.generator),
-        "discriminator": _architecture(trainer.discriminator),
-        "latent_dim": trainer.latent_dim,
-        "num_classes": trainer.num_classes,
-        "loss": {
-            "class": type(trainer.loss_fn).__name__,
-            "config": json.loads(json.dumps(loss_config, default=str)),
-        },
-        "g_optimizer": type(trainer.g_optimizer).__name__,
-        "d_optimizer": type(trainer.d_optimizer).__name__,
-    }
-
-
-def _groups(trainer: Any) -> dict[str, list[Any]]:
-    groups = {
-        "generator": list(trainer.generator.weights),
-        "discriminator": list(trainer.discriminator.weights),
-        "g_optimizer": list(trainer.g_optimizer.variables),
-        "d_optimizer": list(trainer.d_optimizer.variables),
-        "trainer": [trainer.rng_state, trainer.step_counter],
-    }
-    if trainer.ema is not None and trainer.ema.built:
-        groups["ema"] = list(trainer.ema.variables)
-    return groups
-
-
-def trainer_arrays(trainer: Any) -> dict[str, np.ndarray]:
-    """All state of a compiled `GANTrainer` as named numpy arrays (`group/0000`, ...).
-
-    Groups: generator, discriminator, g_optimizer, d_optimizer, trainer (RNG state and step
-    counter) and ema (when a built `GeneratorEMA` is attached).
-
-    Example:
-        >>> import keras
-        >>> from ganlib import GANTrainer
-        >>> from ganlib.checkpoint import trainer_arrays
-        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-        >>> d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-        >>> trainer = GANTrainer(g, d, seed=0)
-        >>> trainer.compile()
-        >>> arrays = trainer_arrays(trainer)
-        >>> arrays["generator/0000"].shape, arrays["trainer/0000"].tolist()
-        ((4, 2), [0, 0])
-    """
-    if trainer.g_optimizer is None:
-        raise ValueError("The trainer must be compiled before its state can be saved.")
-    return {
-        f"{group}/{i:04d}": np.array(v.numpy())
-        for group, variables in _groups(trainer).items()
-        for i, v in enumerate(variables)
-    }
-
-
-def save_trainer(
-    trainer: Any,
-    directory: str | Path,
-    *,
-    epoch: int,
-    keep: int | None = None,
-    arrays: dict[str, np.ndarray] | None = None,
-) -> Path:
-    """Writes a checkpoint of `trainer` after `epoch` completed epochs (see `write_checkpoint`).
-
-    `arrays` (from `trainer_arrays`) avoids a second copy when the caller already holds them.
-
-    Example:
-        >>> import keras, tempfile
-        >>> from ganlib import GANTrainer
-        >>> from ganlib.checkpoint import restore_trainer, save_trainer
-        >>> def tiny():
-        ...     g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-        ...     d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-        ...     trainer = GANTrainer(g, d, seed=0)
-        ...     trainer.compile()
-        ...     return trainer
-        >>> run = tempfile.mkdtemp()
-        >>> save_trainer(tiny(), run, epoch=3).name
-        'ckpt-000000000'
-        >>> restore_trainer(tiny(), run)
-        3
-    """
-    if arrays is None:
-        arrays = trainer_arrays(trainer)
-    metadata = {"epoch": int(epoch), "config": trainer.compat_config()}
-    step = int(trainer.step_counter.numpy())
-    return write_checkpoint(directory, arrays, step=step, metadata=metadata, keep=keep)
-
-
-def _differences(saved: Any, current: Any, prefix: str = "") -> list[str]:
-    if isinstance(saved, dict) and isinstance(current, dict):
-        out: list[str] = []
-        for key in sorted(set(saved) | set(current)):
-            out += _differences(saved.get(key), current.get(key), f"{prefix}{key}.")
-        return out
-    return [] if saved == current else [f"{prefix[:-1]}: checkpoint {saved!r}, trainer {current!r}"]
-
-
-def _names(arrays: dict[str, np.ndarray], group: str) -> list[str]:
-    found = [k for k in arrays if k.startswith(group + "/")]
-    return sorted(found, key=lambda k: int(k.split("/", 1)[1]))
-
-
-def is_chief(model: Any) -> bool:
-    """True unless `model` trains under a multi-worker strategy on a non-chief worker.
-
-    Callbacks that write files call it so that only one worker writes.
-
-    Example:
-        >>> import keras
-        >>> from ganlib.checkpoint import is_chief
-        >>> is_chief(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
-        True
-    """
-    strategy = getattr(model, "distribute_strategy", None)
-    extended = getattr(strategy, "extended", None)
-    in_multi_worker = getattr(extended, "_in_multi_worker_mode", None)
-    if in_multi_worker is None or not in_multi_worker():
-        return True
-    resolver = getattr(strategy, "cluster_resolver", None)
-    task_type = getattr(resolver, "task_type", None)
-    task_id = getattr(resolver, "task_id", 0)
-    if task_type in (None, "chief"):
-        return True
-    has_chief = resolver is not None and "chief" in resolver.cluster_spec().as_dict()
-    return task_type == "worker" and task_id == 0 and not has_chief
-
-
-def restore_trainer(trainer: Any, path: str | Path, *, strict: bool = True) -> int:
-    """Restores `trainer` from a checkpoint folder or the latest one in a run directory.
-
-    Checks compatibility first and raises `CheckpointError` naming every difference; nothing is
-    assigned unless everything matches. Returns the number of completed epochs.
-    `GANTrainer.restore` calls it (see `save_trainer` for a round trip).
-
-    Example:
-        >>> import keras, tempfile
-        >>> from ganlib import GANTrainer
-        >>> from ganlib.checkpoint import CheckpointError, restore_trainer
-        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
-        >>> d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-        >>> trainer = GANTrainer(g, d, seed=0)
-        >>> trainer.compile()
-        >>> try:
-        ...     restore_trainer(trainer, tempfile.mkdtemp())
-        ... except CheckpointError as error:
-        ...     print(str(error).split(" in ")[0])
-        No complete checkpoint found
-    """
-    folder = Path(path)
-    if not _NAME.match(folder.name):
-        found = latest_checkpoint(folder)
-        if found is None:
-            raise CheckpointError(f"No complete checkpoint found in {folder}.")
-        folder = found
-    manifest, arrays = read_checkpoint(folder)  # validated: nothing is assigned on error
-    epoch = int(manifest.get("epoch", 0))
-    saved, current = manifest.get("config", {}), trainer.compat_config()
-    if not strict:
-        saved = {k: v for k, v in saved.items() if k != "loss"}
-        current = {k: v for k, v in current.items() if k != "loss"}
-    diffs = _differences(saved, current)
-    if diffs:
-        raise CheckpointError(f"Checkpoint {folder} is incompatible: " + "; ".join(diffs))
-    groups = _groups(trainer)
-    ema_saved = _names(arrays, "ema")
-    pending = []
-    for group, variables in groups.items():
-        if group == "ema":
-            continue
-        names = _names(arrays, group)
-        if len(names) != len(variables):
-            raise CheckpointError(
-                f"Checkpoint {folder}: {group} has {len(names)} arrays, the trainer "
-                f"{len(variables)}."
-            )
-        for name, variable in zip(names, variables, strict=True):
-            if tuple(arrays[name].shape) != tuple(variable.shape):
-                raise CheckpointError(
-                    f"Checkpoint {folder}: {name} has shape {arrays[name].shape}, the trainer's "
-                    f"{variable.path} has {tuple(variable.shape)}."
-                )
-            pending.append((variable, arrays[name]))
-    for variable, value in pending:
-        variable.assign(value)
-    ema_arrays = [arrays[k] for k in ema_saved]
-    if "ema" in groups and ema_arrays:
-        if len(ema_arrays) != len(groups["ema"]):
-            raise CheckpointError(
-                f"Checkpoint {folder}: {len(ema_arrays)} EMA arrays, the GeneratorEMA has "
-                f"{len(groups['ema'])}."
-            )
-        for variable, value in zip(groups["ema"], ema_arrays, strict=True):
-            variable.assign(value)
-        trainer._restored_ema = None
-    else:
-        trainer._restored_ema = ema_arrays or None
-    return epoch
+        return getattr(trainer_state, name)
+    raise AttributeError(f"module 'ganlib.checkpoint' has no attribute {name!r}")

@@ -9,7 +9,8 @@ from typing import Any
 import keras
 import numpy as np
 
-from ganlib.checkpoint import is_chief, latest_checkpoint, save_trainer, trainer_arrays
+from ganlib.checkpoint import latest_checkpoint
+from ganlib.trainer_state import is_chief, save_trainer, trainer_arrays
 
 __all__ = ["GANCheckpoint"]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import keras
 
-from ganlib.checkpoint import is_chief, save_trainer
+from ganlib.trainer_state import is_chief, save_trainer
 
 __all__ = ["MetricMonitor"]
 

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib.checkpoint import is_chief
+from ganlib.trainer_state import is_chief
 
 __all__ = ["SampleGrid", "image_grid", "write_png"]
 
