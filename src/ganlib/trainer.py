@@ -18,25 +18,18 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganlib._trainer_checks import (
+    DATA_HINT,
+    check_array,
+    check_init_args,
+    check_models,
+    check_optimizers,
+    check_sample_args,
+    sample_labels,
+)
 from ganlib.distribute import is_multi_worker, replica_draw, replica_rows, strategy_logs
 
 __all__ = ["GANTrainer"]
-
-_DATA_HINT = "convert images with ganlib.data.from_array (float32 in [-1, 1]) before training"
-
-
-def _input_shapes(model: keras.Model) -> list[tuple[int | None, ...]]:
-    inputs = getattr(model, "inputs", None)
-    if not inputs:
-        return []
-    return [tuple(t.shape[1:]) for t in inputs]
-
-
-def _find_num_classes(model: keras.Model) -> int | None:
-    for layer in model._flatten_layers(include_self=False):
-        if isinstance(layer, keras.layers.Embedding):
-            return int(layer.input_dim)
-    return None
 
 
 class GANTrainer(keras.Model):
@@ -88,43 +81,19 @@ class GANTrainer(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if not isinstance(generator, keras.Model):
-            raise TypeError(f"`generator` must be a keras.Model. Received: {type(generator)}")
-        if not isinstance(discriminator, keras.Model):
-            raise TypeError(
-                f"`discriminator` must be a keras.Model. Received: {type(discriminator)}"
-            )
-        for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
-        if loss is None:
-            from ganlib import losses
-
-            loss = losses.NonSaturating()
-        for method in ("generator", "discriminator"):
-            if not callable(getattr(loss, method, None)):
-                raise TypeError(
-                    f"`loss` must have `generator` and `discriminator` methods "
-                    f"(a ganlib.losses.GANLoss). Received: loss={loss!r}"
-                )
-        if isinstance(penalties, (str, bytes)) or not isinstance(penalties, Sequence):
-            penalties = (penalties,)  # a lone penalty: checked below like a list item
-        if not all(_is_penalty(p) for p in penalties):
-            raise TypeError(
-                "`penalties` must be a sequence of ganlib.losses.Penalty objects. "
-                f"Received: penalties={penalties!r}"
-            )
-        if seed is not None and not (_is_int(seed) and 0 <= seed < 2**63):
-            raise ValueError(
-                f"`seed` must be None or a non-negative integer < 2**63. Received: seed={seed!r}"
-            )
+        loss, penalties = check_init_args(
+            generator, discriminator, loss, penalties, d_steps, g_steps, seed
+        )
         self.generator = generator
         self.discriminator = discriminator
         self.loss_fn = loss
-        self.penalties = tuple(penalties)
+        self.penalties = penalties
         self.d_steps = d_steps
         self.g_steps = g_steps
-        self._check_models(latent_dim, num_classes)
+        info = check_models(generator, discriminator, latent_dim, num_classes)
+        self.conditional, self.latent_shape = info.conditional, info.latent_shape
+        self.latent_dim, self.data_shape = info.latent_dim, info.data_shape
+        self.num_classes: int | None = info.num_classes
 
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
@@ -152,54 +121,6 @@ class GANTrainer(keras.Model):
         self._restored_ema: dict[str, np.ndarray] | None = None
         self.built = True
 
-    # ----------------------------------------------------------------- validation
-    def _check_models(self, latent_dim: int | None, num_classes: int | None) -> None:
-        g_in, d_in = _input_shapes(self.generator), _input_shapes(self.discriminator)
-        if len(g_in) not in (1, 2) or len(d_in) not in (1, 2):
-            raise ValueError(
-                "`generator` and `discriminator` must be built models with 1 input (or 2 "
-                f"when conditional). Received input shapes: generator={g_in}, "
-                f"discriminator={d_in}"
-            )
-        if len(g_in) != len(d_in):
-            raise ValueError(
-                "Both models must be conditional (2 inputs) or neither. Received: "
-                f"generator inputs={g_in}, discriminator inputs={d_in}"
-            )
-        self.conditional = len(g_in) == 2
-        self.latent_shape = tuple(int(s) for s in g_in[0] if s is not None)
-        if len(self.latent_shape) != len(g_in[0]):
-            raise ValueError(f"The generator latent input must be fully defined. Got {g_in[0]}")
-        found = self.latent_shape[-1]
-        if latent_dim is not None and latent_dim != found:
-            raise ValueError(
-                f"`latent_dim` does not match the generator input size {found}. "
-                f"Received: latent_dim={latent_dim}"
-            )
-        self.latent_dim = found
-        g_out = tuple(self.generator.outputs[0].shape[1:])
-        if g_out != d_in[0]:
-            raise ValueError(
-                f"Generator output shape {g_out} must equal the discriminator input shape "
-                f"{d_in[0]}."
-            )
-        self.data_shape = g_out
-        self.num_classes: int | None = None
-        if self.conditional:
-            found_classes = _find_num_classes(self.generator)
-            if num_classes is None:
-                num_classes = found_classes
-            if num_classes is None or num_classes < 1:
-                raise ValueError(
-                    "A conditional generator needs `num_classes` (none found in an Embedding "
-                    f"layer). Received: num_classes={num_classes}"
-                )
-            self.num_classes = int(num_classes)
-        elif num_classes is not None:
-            raise ValueError(
-                f"`num_classes` is only for conditional models. Received: num_classes={num_classes}"
-            )
-
     # ------------------------------------------------------------------- compile
     def compile(
         self,
@@ -213,20 +134,7 @@ class GANTrainer(keras.Model):
         `run_eagerly`). Both optimizers are built on their variable lists here, which
         `tf.distribute` strategies need.
         """
-        for key in ("optimizer", "loss", "metrics"):
-            if key in kwargs:
-                raise TypeError(f"GANTrainer.compile() takes g_optimizer/d_optimizer, not `{key}`.")
-        if g_optimizer is None or d_optimizer is None:
-            from ganlib import optimizers
-
-            default_g, default_d = optimizers.dcgan()
-            g_optimizer = g_optimizer or default_g
-            d_optimizer = d_optimizer or default_d
-        if g_optimizer is d_optimizer:
-            raise ValueError("`g_optimizer` and `d_optimizer` must be two different instances.")
-        for name, opt in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer)):
-            if not isinstance(opt, keras.optimizers.Optimizer):
-                raise TypeError(f"`{name}` must be a keras optimizer. Received: {opt!r}")
+        g_optimizer, d_optimizer = check_optimizers(g_optimizer, d_optimizer, kwargs)
         super().compile(optimizer=None, **kwargs)
         if kwargs.get("auto_scale_loss", True) and "mixed_float16" in {
             m.dtype_policy.name for m in (self, self.generator, self.discriminator)
@@ -318,7 +226,7 @@ class GANTrainer(keras.Model):
         x = tf.convert_to_tensor(x)
         if not x.dtype.is_floating:
             raise TypeError(
-                f"Training data must be floating point; got {x.dtype.name}: {_DATA_HINT}."
+                f"Training data must be floating point; got {x.dtype.name}: {DATA_HINT}."
             )
         if self.conditional and y is None:
             raise ValueError("This GAN is conditional: pass labels, e.g. fit(x, y).")
@@ -430,33 +338,8 @@ class GANTrainer(keras.Model):
         if batch_size is not None and (isinstance(batch_size, bool) or batch_size <= 0):
             raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size}")
         if isinstance(x, np.ndarray):
-            self._check_array(x, y)
+            check_array(x, y, self.data_shape, self.conditional, self.num_classes)
         return super().fit(x, y, batch_size=batch_size, **kwargs)
-
-    def _check_array(self, x: np.ndarray, y: Any) -> None:
-        if not np.issubdtype(x.dtype, np.floating):
-            raise TypeError(f"`x` must be a float array; got dtype {x.dtype}: {_DATA_HINT}.")
-        if tuple(x.shape[1:]) != self.data_shape:
-            raise ValueError(
-                f"`x` samples must have shape {self.data_shape} (the discriminator input). "
-                f"Received: x.shape={x.shape}"
-            )
-        if self.conditional and y is None:
-            raise ValueError("This GAN is conditional: pass integer labels `y` to fit(x, y).")
-        if not self.conditional and y is not None:
-            raise ValueError("`y` was given but the models are unconditional: call fit(x).")
-        if y is not None:
-            y = np.asarray(y)
-            if not np.issubdtype(y.dtype, np.integer) or len(y) != len(x):
-                raise ValueError(
-                    f"`y` must be integer labels, one per sample. Received dtype {y.dtype}, "
-                    f"shape {y.shape} for {len(x)} samples"
-                )
-            assert self.num_classes is not None
-            if y.size and (y.min() < 0 or y.max() >= self.num_classes):
-                raise ValueError(
-                    f"`y` must lie in [0, {self.num_classes}). Received: [{y.min()}, {y.max()}]"
-                )
 
     def sample(
         self,
@@ -472,24 +355,10 @@ class GANTrainer(keras.Model):
         A conditional GAN uses `labels` (length `n`) or, when omitted, classes `0, 1, 2, ...`
         in turn. With a `GeneratorEMA` callback attached, its averaged weights are used.
         """
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"`n` must be a non-negative integer. Received: n={n!r}")
-        if batch_size <= 0:
-            raise ValueError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
+        check_sample_args(n, batch_size)
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((int(n), *self.latent_shape)).astype("float32")
-        label_array = None
-        if self.conditional:
-            assert self.num_classes is not None
-            if labels is None:
-                label_array = np.arange(n) % self.num_classes
-            else:
-                label_array = np.asarray(labels).reshape(-1)
-                if len(label_array) != n:
-                    raise ValueError(f"`labels` must have length n={n}. Got {len(label_array)}")
-            label_array = label_array.astype("int32")
-        elif labels is not None:
-            raise ValueError("`labels` was given but the generator is unconditional.")
+        label_array = sample_labels(n, labels, self.conditional, self.num_classes)
         ema = self.ema if use_ema else None
         with ema.swapped() if ema is not None else contextlib.nullcontext():
             parts = []
@@ -508,7 +377,7 @@ class GANTrainer(keras.Model):
     # ------------------------------------------------------------- checkpoints
     def compat_config(self) -> dict[str, Any]:
         """JSON-able description checked when a checkpoint is restored into this trainer."""
-        from ganlib.checkpoint import compat_config
+        from ganlib.trainer_state import compat_config
 
         return compat_config(self)
 
@@ -519,27 +388,13 @@ class GANTrainer(keras.Model):
         epoch to pass to `fit(..., initial_epoch=...)` (also kept as `restored_epoch`).
         `strict=False` allows a different loss configuration; shapes must always match.
         """
-        from ganlib.checkpoint import restore_trainer
+        from ganlib.trainer_state import restore_trainer
 
         if self.g_optimizer is None or self.d_optimizer is None:
             raise RuntimeError("Call compile() before restore(): optimizer state is restored too.")
         epoch = restore_trainer(self, path, strict=strict)
         self.restored_epoch = epoch
         return epoch
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _is_penalty(p: Any) -> bool:
-    weight = getattr(p, "weight", None)
-    return (
-        callable(p)
-        and isinstance(getattr(p, "name", None), str)
-        and isinstance(weight, (int, float))
-        and not isinstance(weight, bool)
-    )
 
 
 def _flat(value: Any) -> tf.Tensor:
