@@ -126,7 +126,10 @@ def test_sample_is_deterministic_and_independent_of_training_rng() -> None:
     trainer = make_trainer()
     first = trainer.sample(10, seed=3, batch_size=4)
     trainer.rng_state.assign([99, 12345])
-    np.testing.assert_array_equal(trainer.sample(10, seed=3), first)
+    # The same call is bit-identical; another batch size only within float rounding (matmul
+    # kernels block differently for different batch shapes, PITFALLS #16).
+    np.testing.assert_array_equal(trainer.sample(10, seed=3, batch_size=4), first)
+    np.testing.assert_allclose(trainer.sample(10, seed=3), first, rtol=1e-5, atol=1e-6)
     assert not np.allclose(trainer.sample(10, seed=4), first)
     assert first.shape == (10, 2) and first.dtype == np.float32
     assert trainer.sample(0).shape == (0, 2)

@@ -349,9 +349,12 @@ class GANTrainer(keras.Model):
         batch_size: int = 256,
         use_ema: bool = True,
     ) -> np.ndarray:
-        """Generates `n` samples as a float32 array; the same `seed` gives the same samples.
+        """Generates `n` samples as a float32 array from the noise of `seed`.
 
-        The noise comes from `numpy.random.default_rng(seed)`, independent of the training RNG.
+        The same call (same `seed`, `n`, `labels` and `batch_size`) gives bit-identical samples;
+        another `batch_size` gives the same samples within float rounding, since matrix kernels
+        round differently for different batch shapes. The noise comes from
+        `numpy.random.default_rng(seed)`, independent of the training RNG.
         A conditional GAN uses `labels` (length `n`) or, when omitted, classes `0, 1, 2, ...`
         in turn. With a `GeneratorEMA` callback attached, its averaged weights are used.
         """
