@@ -5,7 +5,7 @@ The reference set and the compared sets are disjoint draws from the local MNIST 
 ``--time`` it also times a full evaluation of 10,000 samples.
 
 Usage:
-    GANLIB_DATA_DIR=../shared/data/mnist python scripts/metrics_table.py [--n 1000] [--time]
+    GANLIB_DATA_DIR=path/to/mnist python scripts/metrics_table.py [--n 1000] [--time]
 """
 
 from __future__ import annotations

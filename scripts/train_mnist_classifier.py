@@ -6,7 +6,7 @@ last 2,000, which it never trains on. Fixed seeds and TensorFlow op determinism 
 reruns give the same weights on the same machine.
 
 Usage:
-    GANLIB_DATA_DIR=../shared/data/mnist python scripts/train_mnist_classifier.py [--epochs 20]
+    GANLIB_DATA_DIR=path/to/mnist python scripts/train_mnist_classifier.py [--epochs 20]
 """
 
 from __future__ import annotations

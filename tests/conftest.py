@@ -23,7 +23,8 @@ def mnist_dir() -> Path:
         return path
     message = (
         f"real MNIST not found: GANLIB_DATA_DIR={value!r} holds no *idx3-ubyte* file; "
-        "set GANLIB_DATA_DIR=../shared/data/mnist"
+        "set GANLIB_DATA_DIR to a folder holding the MNIST IDX files "
+        "(t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz)"
     )
     if os.environ.get("CI"):
         pytest.fail(message)
