@@ -18,6 +18,11 @@ Example:
 
 from __future__ import annotations
 
+from ganlib.losses.auxiliary import (
+    acgan_discriminator_loss,
+    acgan_generator_loss,
+    mutual_information_penalty,
+)
 from ganlib.losses.functional import (
     hinge_discriminator_loss,
     hinge_generator_loss,
@@ -50,6 +55,13 @@ from ganlib.losses.penalties import (
     r1_penalty,
     r2_penalty,
 )
+from ganlib.losses.reconstruction import (
+    combine_adversarial_loss,
+    cycle_consistency_loss,
+    identity_loss,
+    l1_loss,
+    l2_loss,
+)
 from ganlib.losses.registry import get, get_penalty, register, serialize
 
 __all__ = [
@@ -64,15 +76,23 @@ __all__ = [
     "R2Penalty",
     "RelativisticAverage",
     "Wasserstein",
+    "acgan_discriminator_loss",
+    "acgan_generator_loss",
+    "combine_adversarial_loss",
+    "cycle_consistency_loss",
     "get",
     "get_penalty",
     "gradient_penalty",
     "hinge_discriminator_loss",
     "hinge_generator_loss",
+    "identity_loss",
+    "l1_loss",
+    "l2_loss",
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
     "minimax_discriminator_loss",
     "minimax_generator_loss",
+    "mutual_information_penalty",
     "non_saturating_discriminator_loss",
     "non_saturating_generator_loss",
     "r1_penalty",
