@@ -23,20 +23,34 @@ from ganlib.models import layers
 from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
 from ganlib.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_plan
 from ganlib.models.mlp import MLPDiscriminator, MLPGenerator
+from ganlib.models.patchgan import PatchGANDiscriminator
 from ganlib.models.registry import available, from_config, get, register, serialize
+from ganlib.models.resnet_generator import ResNetGenerator
+from ganlib.models.translation import (
+    NORMALIZATIONS,
+    TranslatorBuilder,
+    UNetGenerator,
+    normalization,
+)
 
 __all__ = [
+    "NORMALIZATIONS",
     "DCGANDiscriminator",
     "DCGANGenerator",
     "DiscriminatorBuilder",
     "GeneratorBuilder",
     "MLPDiscriminator",
     "MLPGenerator",
+    "PatchGANDiscriminator",
+    "ResNetGenerator",
+    "TranslatorBuilder",
+    "UNetGenerator",
     "available",
     "dcgan_plan",
     "from_config",
     "get",
     "layers",
+    "normalization",
     "register",
     "serialize",
 ]
