@@ -22,7 +22,9 @@ from __future__ import annotations
 from ganlib.models import layers
 from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
 from ganlib.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_plan
+from ganlib.models.minibatch import MinibatchStdDev
 from ganlib.models.mlp import MLPDiscriminator, MLPGenerator
+from ganlib.models.packing import Pack, pack, packed, packed_shape
 from ganlib.models.patchgan import PatchGANDiscriminator
 from ganlib.models.registry import available, from_config, get, register, serialize
 from ganlib.models.resnet_generator import ResNetGenerator
@@ -41,6 +43,8 @@ __all__ = [
     "GeneratorBuilder",
     "MLPDiscriminator",
     "MLPGenerator",
+    "MinibatchStdDev",
+    "Pack",
     "PatchGANDiscriminator",
     "ResNetGenerator",
     "TranslatorBuilder",
@@ -51,6 +55,9 @@ __all__ = [
     "get",
     "layers",
     "normalization",
+    "pack",
+    "packed",
+    "packed_shape",
     "register",
     "serialize",
 ]

@@ -10,95 +10,30 @@ alone::
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import keras
 
 from ganlib.models import layers as L
+from ganlib.models._checks import (  # noqa: F401  (re-exported for the families)
+    _activation,
+    _choice,
+    _fraction,
+    _num_classes,
+    _positive_int,
+    _shape,
+    _slope,
+    _units,
+)
+from ganlib.models.minibatch import MinibatchStdDev
+from ganlib.models.packing import check_pack, packed_shape
 
 __all__ = ["DiscriminatorBuilder", "GeneratorBuilder"]
 
 Tensor = Any  # a symbolic ``keras.KerasTensor``
 
 CONDITIONING_MODES = ("concat", "projection")
-
-
-# --- validation at the public boundary -------------------------------------------------
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)
-
-
-def _shape(value: Any, name: str) -> tuple[int, ...]:
-    items = (value,) if isinstance(value, numbers.Integral) else value
-    ok = isinstance(items, Sequence) and not isinstance(items, str) and len(items) > 0
-    if ok:
-        ok = all(
-            isinstance(v, numbers.Integral) and not isinstance(v, bool) and int(v) > 0
-            for v in items
-        )
-    if not ok:
-        raise ValueError(
-            f"`{name}` must be a non-empty tuple of positive integers. Received: {name}={value!r}"
-        )
-    return tuple(int(v) for v in items)
-
-
-def _num_classes(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 2:
-        raise ValueError(
-            f"`num_classes` must be None or an integer >= 2. Received: num_classes={value!r}"
-        )
-    return int(value)
-
-
-def _activation(value: Any, name: str) -> str | None:
-    if value is None:
-        return None
-    message = (
-        f"`{name}` must be None or the name of a Keras activation (e.g. 'tanh', 'sigmoid'). "
-        f"Received: {name}={value!r}"
-    )
-    if not isinstance(value, str):
-        raise ValueError(message)
-    try:
-        keras.activations.get(value)
-    except ValueError as error:
-        raise ValueError(message) from error
-    return value
-
-
-def _choice(value: Any, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise ValueError(f"`{name}` must be one of {tuple(choices)}. Received: {name}={value!r}")
-    return str(value)
-
-
-def _fraction(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= float(value) < 1:
-        raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={value!r}")
-    return float(value)
-
-
-def _slope(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(
-            f"`negative_slope` must be a non-negative number. Received: negative_slope={value!r}"
-        )
-    return float(value)
-
-
-def _units(value: Any, name: str) -> tuple[int, ...]:
-    if isinstance(value, Sequence) and len(value) == 0:
-        return ()
-    return _shape(value, name)
 
 
 def _float32_output(x: Tensor) -> Tensor:
@@ -256,6 +191,10 @@ class DiscriminatorBuilder(_Builder):
       with ``phi(x)`` the flattened body features (Miyato & Koyama 2018,
       arXiv:1802.05637).
 
+    ``pack=m`` builds it for packed inputs ``packed_shape(input_shape, m)`` (PacGAN; see
+    ``ganlib.models.packing``); ``minibatch_stddev=True`` inserts a `MinibatchStdDev` layer
+    at the start of ``head`` (ProGAN).
+
     Example:
         >>> import keras
         >>> from ganlib.models import DiscriminatorBuilder
@@ -277,10 +216,14 @@ class DiscriminatorBuilder(_Builder):
         embedding_dim: int = 50,
         output_activation: str | None = None,
         spectral_norm: bool = False,
+        pack: int = 1,
+        minibatch_stddev: bool = False,
         name: str | None = None,
     ) -> None:
         self.input_shape = _shape(input_shape, "input_shape")
         self.num_classes = _num_classes(num_classes)
+        self.pack = check_pack(pack, self.num_classes)
+        self.minibatch_stddev = bool(minibatch_stddev)
         self.conditioning = _choice(conditioning, "conditioning", CONDITIONING_MODES)
         self.embedding_dim = _positive_int(embedding_dim, "embedding_dim")
         self.output_activation = _activation(output_activation, "output_activation")
@@ -294,7 +237,7 @@ class DiscriminatorBuilder(_Builder):
 
     def inputs(self) -> list[Tensor]:
         """Create the model inputs: ``[images]`` or ``[images, labels]``."""
-        images = keras.Input(shape=self.input_shape, name="images")
+        images = keras.Input(shape=packed_shape(self.input_shape, self.pack), name="images")
         if not self.conditional:
             return [images]
         return [images, keras.Input(shape=(), dtype="int32", name="labels")]
@@ -320,6 +263,8 @@ class DiscriminatorBuilder(_Builder):
         ``phi = flatten(x)``; ``logit = Dense(1)(phi)``; with projection
         conditioning ``logit += <Embedding(num_classes, dim(phi))(y), phi>``.
         """
+        if self.minibatch_stddev:
+            x = MinibatchStdDev(name="minibatch_stddev")(x)
         if len(x.shape) > 2:
             x = keras.layers.Flatten(name="features")(x)
         logit = L.dense(1, spectral_norm=self.spectral_norm, name="logit")(x)
@@ -352,5 +297,7 @@ class DiscriminatorBuilder(_Builder):
             "embedding_dim": self.embedding_dim,
             "output_activation": self.output_activation,
             "spectral_norm": self.spectral_norm,
+            "pack": self.pack,
+            "minibatch_stddev": self.minibatch_stddev,
             "name": self.name,
         }

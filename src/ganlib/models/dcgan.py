@@ -177,6 +177,8 @@ class DCGANDiscriminator(DiscriminatorBuilder):
         conditioning: str = "concat",
         embedding_dim: int = 50,
         output_activation: str | None = None,
+        pack: int = 1,
+        minibatch_stddev: bool = False,
         name: str | None = None,
     ) -> None:
         super().__init__(
@@ -186,6 +188,8 @@ class DCGANDiscriminator(DiscriminatorBuilder):
             embedding_dim=embedding_dim,
             output_activation=output_activation,
             spectral_norm=spectral_norm,
+            pack=pack,
+            minibatch_stddev=minibatch_stddev,
             name=name,
         )
         self.start, self.doublings = dcgan_plan(self.input_shape, "input_shape")

@@ -150,6 +150,8 @@ class MLPDiscriminator(DiscriminatorBuilder):
         conditioning: str = "concat",
         embedding_dim: int = 50,
         output_activation: str | None = None,
+        pack: int = 1,
+        minibatch_stddev: bool = False,
         name: str | None = None,
     ) -> None:
         super().__init__(
@@ -159,6 +161,8 @@ class MLPDiscriminator(DiscriminatorBuilder):
             embedding_dim=embedding_dim,
             output_activation=output_activation,
             spectral_norm=spectral_norm,
+            pack=pack,
+            minibatch_stddev=minibatch_stddev,
             name=name,
         )
         self.hidden_units = _units(hidden_units, "hidden_units")
