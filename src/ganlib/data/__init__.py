@@ -17,6 +17,8 @@ from ganlib.data.folders import IMAGE_EXTENSIONS, image_folder
 from ganlib.data.idx import IDX_DTYPES, parse_idx, read_idx, write_idx
 from ganlib.data.mixtures import Mixture, grid, grid_mixture, ring, ring_mixture
 from ganlib.data.mnist import DataNotFoundError, load_fashion_mnist, load_mnist
+from ganlib.data.morphology import dilate, edge_map, erode
+from ganlib.data.translation_folders import paired_folders, unpaired_arrays, unpaired_folders
 
 __all__ = [
     "IDX_DTYPES",
@@ -24,16 +26,22 @@ __all__ = [
     "DataNotFoundError",
     "Mixture",
     "ValueRange",
+    "dilate",
+    "edge_map",
+    "erode",
     "from_array",
     "grid",
     "grid_mixture",
     "image_folder",
     "load_fashion_mnist",
     "load_mnist",
+    "paired_folders",
     "parse_idx",
     "read_idx",
     "ring",
     "ring_mixture",
     "scale_to_symmetric",
+    "unpaired_arrays",
+    "unpaired_folders",
     "write_idx",
 ]
