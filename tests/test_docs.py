@@ -43,6 +43,7 @@ MODULES = [
     "trainer_state",  # re-exported by checkpoint; its own page under api/
     "distribute",  # rendered on the scaling page
     "augment",  # rendered on the quality page
+    "sampling",  # rendered on the quality page
 ]
 MODULE_PAGES = ["losses", "optimizers", "models", "data", "trainer", "callbacks", "metrics", "cli"]
 

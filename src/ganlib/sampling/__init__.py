@@ -1,0 +1,38 @@
+"""Sampling tools: truncation, discriminator calibration, rejection and Metropolis-Hastings.
+
+- `truncated_normal`: the truncation trick's latent noise (`GANTrainer.sample(truncation=...)`);
+- `Calibration`: Platt scaling of discriminator logits into log density ratios;
+- `DiscriminatorRejectionSampler` (DRS) and `MetropolisHastingsSampler` (MH-GAN): keep or
+  chain generator samples by the discriminator's density-ratio estimate
+  (`GANTrainer.sample(rejection=...)`), with their acceptance formulas `drs_acceptance` and
+  `mh_acceptance`; `generator_proposal` turns a generator into their proposal.
+
+Example:
+    >>> import numpy as np
+    >>> from ganlib import sampling
+    >>> sampling.truncated_normal(np.random.default_rng(0), (2, 3), threshold=1.0).shape
+    (2, 3)
+"""
+
+from __future__ import annotations
+
+from ganlib.sampling.calibration import Calibration
+from ganlib.sampling.discriminator import (
+    DiscriminatorRejectionSampler,
+    MetropolisHastingsSampler,
+    drs_acceptance,
+    generator_proposal,
+    mh_acceptance,
+)
+from ganlib.sampling.truncation import check_truncation, truncated_normal
+
+__all__ = [
+    "Calibration",
+    "DiscriminatorRejectionSampler",
+    "MetropolisHastingsSampler",
+    "check_truncation",
+    "drs_acceptance",
+    "generator_proposal",
+    "mh_acceptance",
+    "truncated_normal",
+]
