@@ -44,6 +44,7 @@ MODULES = [
     "distribute",  # rendered on the scaling page
     "augment",  # rendered on the quality page
     "sampling",  # rendered on the quality page
+    "state",  # rendered on the trainer page
 ]
 MODULE_PAGES = ["losses", "optimizers", "models", "data", "trainer", "callbacks", "metrics", "cli"]
 

@@ -6,6 +6,7 @@ value received; the trainer calls them before it changes any state.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -43,16 +44,6 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def _is_penalty(p: Any) -> bool:
-    weight = getattr(p, "weight", None)
-    return (
-        callable(p)
-        and isinstance(getattr(p, "name", None), str)
-        and isinstance(weight, (int, float))
-        and not isinstance(weight, bool)
-    )
-
-
 def check_init_args(
     generator: Any,
     discriminator: Any,
@@ -70,28 +61,42 @@ def check_init_args(
     for name, value in (("d_steps", d_steps), ("g_steps", g_steps)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
-    if loss is None:
-        from ganlib import losses
+    from ganlib import losses
 
+    if loss is None:
         loss = losses.NonSaturating()
-    for method in ("generator", "discriminator"):
-        if not callable(getattr(loss, method, None)):
-            raise TypeError(
-                f"`loss` must have `generator` and `discriminator` methods "
-                f"(a ganlib.losses.GANLoss). Received: loss={loss!r}"
-            )
+    elif not isinstance(loss, losses.GANLoss) and all(
+        callable(getattr(loss, m, None)) for m in ("generator", "discriminator")
+    ):
+        warnings.warn(
+            "Passing a loss that is not a ganlib.losses.GANLoss is deprecated: wrap it with "
+            "ganlib.losses.adapt_loss(loss), which checks its signature.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    loss = losses.adapt_loss(loss)  # checks the contract once; a GANLoss comes back as is
     if isinstance(penalties, (str, bytes)) or not isinstance(penalties, Sequence):
         penalties = (penalties,)  # a lone penalty: checked below like a list item
-    if not all(_is_penalty(p) for p in penalties):
-        raise TypeError(
-            "`penalties` must be a sequence of ganlib.losses.Penalty objects. "
-            f"Received: penalties={penalties!r}"
-        )
+    checked = []
+    for p in penalties:
+        if not isinstance(p, losses.Penalty):
+            if not callable(p):
+                raise TypeError(
+                    "`penalties` must be a sequence of ganlib.losses.Penalty objects. "
+                    f"Received: penalties={penalties!r}"
+                )
+            warnings.warn(
+                "Passing a penalty that is not a ganlib.losses.Penalty is deprecated: wrap it "
+                "with ganlib.losses.adapt_penalty(fn, name=..., weight=...).",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+        checked.append(losses.adapt_penalty(p))
     if seed is not None and not (_is_int(seed) and 0 <= seed < 2**63):
         raise ValueError(
             f"`seed` must be None or a non-negative integer < 2**63. Received: seed={seed!r}"
         )
-    return loss, tuple(penalties)
+    return loss, tuple(checked)
 
 
 def check_models(

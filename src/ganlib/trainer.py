@@ -9,8 +9,8 @@ variable lists (`discriminator.trainable_variables`, `generator.trainable_variab
 from __future__ import annotations
 
 import contextlib
-import inspect
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,12 @@ from ganlib._trainer_checks import (
     sample_labels,
 )
 from ganlib.distribute import is_multi_worker, replica_draw, replica_rows, strategy_logs
+from ganlib.state import TrainerState
 
 __all__ = ["GANTrainer"]
 
 
-class GANTrainer(keras.Model):
+class GANTrainer(TrainerState, keras.Model):
     """Trains a generator and a discriminator with Keras's own `fit`.
 
     One `train_step` (see docs/trainer.md) runs `d_steps` discriminator updates on the same
@@ -115,11 +116,22 @@ class GANTrainer(keras.Model):
         self._trackers = {n: keras.metrics.Mean(name=n) for n in names}
         self.g_optimizer: keras.optimizers.Optimizer | None = None
         self.d_optimizer: keras.optimizers.Optimizer | None = None
-        self.ema: Any = None  # set by ganlib.callbacks.GeneratorEMA
         self.restored_epoch: int | None = None
         self._eval_draws: int | None = None
-        self._restored_ema: dict[str, np.ndarray] | None = None
+        self._init_state()
         self.built = True
+
+    def track_metric(self, name: str) -> None:
+        """Adds an epoch metric (a batch-weighted mean) that the loss methods' logs may fill.
+
+        A subclass calls it in `__init__` for each extra value its `discriminator_loss` or
+        `generator_loss` override returns in `logs`.
+        """
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"`name` must be a non-empty string. Received: name={name!r}")
+        if name in self._trackers:
+            raise ValueError(f"A metric named {name!r} is already tracked.")
+        self._trackers[name] = keras.metrics.Mean(name=name)
 
     # ------------------------------------------------------------------- compile
     def compile(
@@ -192,19 +204,80 @@ class GANTrainer(keras.Model):
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
         return labels[:, None] if len(model.inputs[1].shape) == 2 else labels
 
-    def _generate(self, z: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
+    def generate(self, z: tf.Tensor, labels: tf.Tensor | None = None, training: bool = True) -> Any:
+        """The generator on latent `z` (and `labels` when conditional): every G call goes here."""
         if labels is None:
-            return self.generator(z, training=True)
-        return self.generator([z, self._labels_for(self.generator, labels)], training=True)
+            return self.generator(z, training=training)
+        return self.generator([z, self._labels_for(self.generator, labels)], training=training)
 
-    def _discriminate(self, x: tf.Tensor, labels: tf.Tensor | None) -> tf.Tensor:
+    def discriminate(
+        self, x: tf.Tensor, labels: tf.Tensor | None = None, training: bool = True
+    ) -> tf.Tensor:
+        """The discriminator's float32 outputs on `x`: every D call of a step goes here."""
         if labels is None:
-            out = self.discriminator(x, training=True)
+            out = self.discriminator(x, training=training)
         else:
             out = self.discriminator(
-                [x, self._labels_for(self.discriminator, labels)], training=True
+                [x, self._labels_for(self.discriminator, labels)], training=training
             )
         return tf.cast(out, "float32")
+
+    def discriminator_loss(
+        self, real: tf.Tensor, fake: tf.Tensor, labels: tf.Tensor | None = None
+    ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
+        """Per-example D loss on a real and a generated batch (both with `labels`), and logs.
+
+        Returns `(loss, logs)`: `loss` is float32 `(batch,)` (or a scalar batch mean), the loss
+        plus each `weight * penalty`; `logs` maps metric names (`d_real`, `d_fake`, each
+        penalty's name) to values averaged into the epoch metrics. Override to change the D
+        objective; `train_step` and `test_step` both call it.
+        """
+        real_out = self.discriminate(real, labels)
+        fake_out = self.discriminate(fake, labels)
+        loss = _flat(self.loss_fn.discriminator(real_out, fake_out, reduction="none"))
+        logs = {"d_real": real_out, "d_fake": fake_out}
+        d_labels = None if labels is None else self._labels_for(self.discriminator, labels)
+        for p in self.penalties:
+            value = p(
+                self.discriminator, real, fake, labels=d_labels, seed=self._seed(), reduction="none"
+            )
+            logs[p.name] = _flat(value)
+            loss = loss + p.weight * logs[p.name]
+        return loss, logs
+
+    def generator_loss(
+        self,
+        fake: tf.Tensor,
+        labels: tf.Tensor | None = None,
+        real: tf.Tensor | None = None,
+        real_labels: tf.Tensor | None = None,
+    ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
+        """Per-example G loss on generated samples `fake` (conditioned on `labels`), and logs.
+
+        `real` (with `real_labels`) is the real batch, used when the loss has
+        `generator_needs_real` (RelativisticAverage) or by an override (feature matching).
+        Returns `(loss, logs)` like `discriminator_loss`; `train_step` and `test_step` both
+        call it.
+        """
+        fake_out = self.discriminate(fake, labels)
+        if self.loss_fn.generator_needs_real:
+            if real is None:
+                raise ValueError(f"{self.loss_fn!r} needs the real batch: pass `real`.")
+            real_out = self.discriminate(real, real_labels)
+            loss = self.loss_fn.generator(fake_out, real_out, reduction="none")
+        else:
+            loss = self.loss_fn.generator(fake_out, reduction="none")
+        return _flat(loss), {}
+
+    def _log(self, batch: tf.Tensor, values: dict[str, tf.Tensor]) -> dict[str, tf.Tensor]:
+        for name, value in values.items():
+            if name not in self._trackers:
+                raise KeyError(
+                    f"{name!r} is not a metric of this trainer: register it with "
+                    f"track_metric({name!r}) in __init__. Known: {sorted(self._trackers)}"
+                )
+            self._trackers[name].update_state(tf.reduce_mean(value), sample_weight=batch)
+        return strategy_logs({name: t.result() for name, t in self._trackers.items()})
 
     @staticmethod
     def _replica_mean(value: tf.Tensor, batch: tf.Tensor, global_batch: tf.Tensor) -> tf.Tensor:
@@ -215,11 +288,6 @@ class GANTrainer(keras.Model):
                 tf.reshape(value, [-1]), global_batch_size=global_batch
             )
         return value * tf.cast(batch, "float32") / tf.cast(global_batch, "float32")
-
-    @staticmethod
-    def _apply(opt: Any, tape: tf.GradientTape, loss: tf.Tensor, variables: list[Any]) -> None:
-        grads = tape.gradient(loss, variables)
-        opt.apply(grads, variables)
 
     def _unpack(self, data: Any) -> tuple[tf.Tensor, tf.Tensor | None]:
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
@@ -234,11 +302,8 @@ class GANTrainer(keras.Model):
             raise ValueError("Labels were given but the models are unconditional: call fit(x).")
         return tf.cast(x, self.compute_dtype), y
 
-    def _penalty(self, p: Any, real: tf.Tensor, fake: tf.Tensor, labels: Any) -> tf.Tensor:
-        if labels is not None:
-            labels = self._labels_for(self.discriminator, labels)
-        kwargs = _supported(p.__call__, reduction="none", seed=self._seed())
-        return _flat(p(self.discriminator, real, fake, labels=labels, **kwargs))
+    def _update(self, opt: Any, tape: tf.GradientTape, loss: tf.Tensor, variables: Any) -> None:
+        opt.apply(tape.gradient(loss, variables), variables)
 
     def train_step(self, data: Any) -> dict[str, tf.Tensor]:
         """One GAN step: `d_steps` D updates, then `g_steps` G updates (docs/trainer.md)."""
@@ -246,22 +311,12 @@ class GANTrainer(keras.Model):
         batch = tf.shape(real)[0]
         rows = replica_rows(batch)  # (offset, global batch): one all_gather under a strategy
         assert self.g_optimizer is not None and self.d_optimizer is not None
-        d_vars = self.discriminator.trainable_variables
-        g_vars = self.generator.trainable_variables
-        loss = self.loss_fn
-        d_kwargs = _supported(loss.discriminator, reduction="none")
-        g_kwargs = _supported(loss.generator, reduction="none")
         for _ in range(self.d_steps):
-            fake = tf.stop_gradient(self._generate(self._noise(batch, rows), labels))
+            fake = tf.stop_gradient(self.generate(self._noise(batch, rows), labels))
             with tf.GradientTape() as tape:
-                real_out = self._discriminate(real, labels)
-                fake_out = self._discriminate(fake, labels)
-                d_loss = _flat(loss.discriminator(real_out, fake_out, **d_kwargs))
-                penalty_values = [self._penalty(p, real, fake, labels) for p in self.penalties]
-                for p, value in zip(self.penalties, penalty_values, strict=True):
-                    d_loss = d_loss + p.weight * value
+                d_loss, d_logs = self.discriminator_loss(real, fake, labels)
                 scaled = self.d_optimizer.scale_loss(self._replica_mean(d_loss, batch, rows[1]))
-            self._apply(self.d_optimizer, tape, scaled, d_vars)
+            self._update(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
         for _ in range(self.g_steps):
             g_labels = None
             if self.num_classes is not None:
@@ -276,26 +331,13 @@ class GANTrainer(keras.Model):
                 )
             z = self._noise(batch, rows)
             with tf.GradientTape() as tape:
-                g_fake_out = self._discriminate(self._generate(z, g_labels), g_labels)
-                if getattr(loss, "generator_needs_real", False):
-                    real_again = self._discriminate(real, labels)
-                    g_loss = loss.generator(g_fake_out, real_again, **g_kwargs)
-                else:
-                    g_loss = loss.generator(g_fake_out, **g_kwargs)
-                g_loss = _flat(g_loss)
+                g_loss, g_logs = self.generator_loss(
+                    self.generate(z, g_labels), g_labels, real, labels
+                )
                 scaled = self.g_optimizer.scale_loss(self._replica_mean(g_loss, batch, rows[1]))
-            self._apply(self.g_optimizer, tape, scaled, g_vars)
+            self._update(self.g_optimizer, tape, scaled, self.generator.trainable_variables)
         self.step_counter.assign_add(1)
-        values = {
-            "d_loss": d_loss,
-            "g_loss": g_loss,
-            "d_real": real_out,
-            "d_fake": fake_out,
-        }
-        values.update({p.name: v for p, v in zip(self.penalties, penalty_values, strict=True)})
-        for name, value in values.items():
-            self._trackers[name].update_state(tf.reduce_mean(value), sample_weight=batch)
-        return strategy_logs({name: t.result() for name, t in self._trackers.items()})
+        return self._log(batch, {"d_loss": d_loss, "g_loss": g_loss, **d_logs, **g_logs})
 
     def test_step(self, data: Any) -> dict[str, tf.Tensor]:
         """Evaluation (`evaluate`, `validation_data`): the step's losses without any update.
@@ -306,27 +348,12 @@ class GANTrainer(keras.Model):
         batch = tf.shape(real)[0]
         self._eval_draws = 0
         try:
-            loss = self.loss_fn
-            fake = self._generate(self._noise(batch), labels)
-            real_out = self._discriminate(real, labels)
-            fake_out = self._discriminate(fake, labels)
-            d_kwargs = _supported(loss.discriminator, reduction="none")
-            d_loss = _flat(loss.discriminator(real_out, fake_out, **d_kwargs))
-            values = {"d_real": real_out, "d_fake": fake_out}
-            for p in self.penalties:
-                values[p.name] = self._penalty(p, real, fake, labels)
-                d_loss = d_loss + p.weight * values[p.name]
-            g_kwargs = _supported(loss.generator, reduction="none")
-            if getattr(loss, "generator_needs_real", False):
-                g_loss = loss.generator(fake_out, real_out, **g_kwargs)
-            else:
-                g_loss = loss.generator(fake_out, **g_kwargs)
+            fake = self.generate(self._noise(batch), labels)
+            d_loss, d_logs = self.discriminator_loss(real, fake, labels)
+            g_loss, g_logs = self.generator_loss(fake, labels, real, labels)
         finally:
             self._eval_draws = None
-        values.update(d_loss=d_loss, g_loss=_flat(g_loss))
-        for name, value in values.items():
-            self._trackers[name].update_state(tf.reduce_mean(value), sample_weight=batch)
-        return strategy_logs({name: t.result() for name, t in self._trackers.items()})
+        return self._log(batch, {"d_loss": d_loss, "g_loss": g_loss, **d_logs, **g_logs})
 
     # ---------------------------------------------------------------- fit / sample
     def fit(
@@ -356,28 +383,48 @@ class GANTrainer(keras.Model):
         round differently for different batch shapes. The noise comes from
         `numpy.random.default_rng(seed)`, independent of the training RNG.
         A conditional GAN uses `labels` (length `n`) or, when omitted, classes `0, 1, 2, ...`
-        in turn. With a `GeneratorEMA` callback attached, its averaged weights are used.
+        in turn. When the trainer holds EMA weights (`GeneratorEMA`), they are used unless
+        `use_ema=False`.
         """
         check_sample_args(n, batch_size)
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((int(n), *self.latent_shape)).astype("float32")
         label_array = sample_labels(n, labels, self.conditional, self.num_classes)
-        ema = self.ema if use_ema else None
-        with ema.swapped() if ema is not None else contextlib.nullcontext():
+        with self.ema_swapped(use_ema):
             parts = []
             for start in range(0, int(n), batch_size):
                 zb = tf.constant(z[start : start + batch_size])
-                if label_array is None:
-                    out = self.generator(zb, training=False)
-                else:
-                    lb = tf.constant(label_array[start : start + batch_size])
-                    out = self.generator([zb, self._labels_for(self.generator, lb)], training=False)
+                lb = None if label_array is None else tf.constant(label_array[start:][:batch_size])
+                out = self.generate(zb, lb, training=False)
                 parts.append(keras.ops.convert_to_numpy(out).astype("float32"))
         if not parts:
             return np.zeros((0, *self.data_shape), dtype="float32")
         return np.concatenate(parts)
 
     # ------------------------------------------------------------- checkpoints
+    def core_checkpoint_groups(self) -> dict[str, list[Any]]:
+        """Networks, optimizers and the trainer's RNG state and step counter, by group."""
+        if self.g_optimizer is None or self.d_optimizer is None:
+            raise ValueError("The trainer must be compiled before its state can be saved.")
+        return {
+            "generator": list(self.generator.weights),
+            "discriminator": list(self.discriminator.weights),
+            "g_optimizer": list(self.g_optimizer.variables),
+            "d_optimizer": list(self.d_optimizer.variables),
+            "trainer": [self.rng_state, self.step_counter],
+        }
+
+    @property
+    def ema(self) -> Any:
+        """Deprecated: use `ema_weights`, `ema_swapped()` and `swap_ema_weights()`."""
+        warnings.warn(
+            "GANTrainer.ema is deprecated: the trainer owns the EMA weights; use "
+            "trainer.ema_weights, trainer.ema_swapped() or trainer.swap_ema_weights().",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return None if self.ema_weights is None else _EMAView(self)
+
     def compat_config(self) -> dict[str, Any]:
         """JSON-able description checked when a checkpoint is restored into this trainer."""
         from ganlib.trainer_state import compat_config
@@ -406,12 +453,21 @@ def _flat(value: Any) -> tf.Tensor:
     return tf.reshape(value, [-1]) if value.shape.rank else value
 
 
-def _supported(fn: Any, **kwargs: Any) -> dict[str, Any]:
-    """The subset of `kwargs` that `fn` accepts (user losses may lack `reduction`/`seed`)."""
-    try:
-        params = inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return {}
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return kwargs
-    return {k: v for k, v in kwargs.items() if k in params}
+class _EMAView:
+    """What `GANTrainer.ema` used to return (a `GeneratorEMA`), kept for old call shapes."""
+
+    def __init__(self, trainer: GANTrainer) -> None:
+        self._trainer = trainer
+        self.built = True
+
+    @property
+    def variables(self) -> list[keras.Variable]:
+        return self._trainer.create_ema_weights()
+
+    def swap(self) -> None:
+        self._trainer.swap_ema_weights()
+
+    @contextlib.contextmanager
+    def swapped(self) -> Iterator[None]:
+        with self._trainer.ema_swapped():
+            yield

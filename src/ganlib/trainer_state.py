@@ -22,10 +22,12 @@ from ganlib.checkpoint import (
     read_checkpoint,
     write_checkpoint,
 )
+from ganlib.state import TrainerState
 
 __all__ = [
     "compat_config",
     "is_chief",
+    "match_groups",
     "restore_trainer",
     "save_trainer",
     "trainer_arrays",
@@ -76,24 +78,12 @@ def compat_config(trainer: Any) -> dict[str, Any]:
     }
 
 
-def _groups(trainer: Any) -> dict[str, list[Any]]:
-    groups = {
-        "generator": list(trainer.generator.weights),
-        "discriminator": list(trainer.discriminator.weights),
-        "g_optimizer": list(trainer.g_optimizer.variables),
-        "d_optimizer": list(trainer.d_optimizer.variables),
-        "trainer": [trainer.rng_state, trainer.step_counter],
-    }
-    if trainer.ema is not None and trainer.ema.built:
-        groups["ema"] = list(trainer.ema.variables)
-    return groups
-
-
 def trainer_arrays(trainer: Any) -> dict[str, np.ndarray]:
     """All state of a compiled `GANTrainer` as named numpy arrays (`group/0000`, ...).
 
-    Groups: generator, discriminator, g_optimizer, d_optimizer, trainer (RNG state and step
-    counter) and ema (when a built `GeneratorEMA` is attached).
+    The groups are `trainer.checkpoint_groups()` (the checkpoint protocol): for a `GANTrainer`
+    generator, discriminator, g_optimizer, d_optimizer, trainer (RNG state and step counter),
+    ema (once the trainer holds EMA weights) and `state:<name>` per `track_state` variable.
 
     Example:
         >>> import keras
@@ -107,11 +97,9 @@ def trainer_arrays(trainer: Any) -> dict[str, np.ndarray]:
         >>> arrays["generator/0000"].shape, arrays["trainer/0000"].tolist()
         ((4, 2), [0, 0])
     """
-    if trainer.g_optimizer is None:
-        raise ValueError("The trainer must be compiled before its state can be saved.")
     return {
         f"{group}/{i:04d}": np.array(v.numpy())
-        for group, variables in _groups(trainer).items()
+        for group, variables in trainer.checkpoint_groups().items()
         for i, v in enumerate(variables)
     }
 
@@ -160,9 +148,12 @@ def _differences(saved: Any, current: Any, prefix: str = "") -> list[str]:
     return [] if saved == current else [f"{prefix[:-1]}: checkpoint {saved!r}, trainer {current!r}"]
 
 
-def _names(arrays: dict[str, np.ndarray], group: str) -> list[str]:
-    found = [k for k in arrays if k.startswith(group + "/")]
-    return sorted(found, key=lambda k: int(k.split("/", 1)[1]))
+def _by_group(arrays: dict[str, np.ndarray]) -> dict[str, list[np.ndarray]]:
+    groups: dict[str, dict[int, np.ndarray]] = {}
+    for key, value in arrays.items():
+        group, _, index = key.rpartition("/")
+        groups.setdefault(group, {})[int(index)] = value
+    return {g: [values[i] for i in sorted(values)] for g, values in groups.items()}
 
 
 def is_chief(model: Any) -> bool:
@@ -226,37 +217,48 @@ def restore_trainer(trainer: Any, path: str | Path, *, strict: bool = True) -> i
     diffs = _differences(saved, current)
     if diffs:
         raise CheckpointError(f"Checkpoint {folder} is incompatible: " + "; ".join(diffs))
-    groups = _groups(trainer)
-    ema_saved = _names(arrays, "ema")
-    pending = []
-    for group, variables in groups.items():
-        if group == "ema":
-            continue
-        names = _names(arrays, group)
-        if len(names) != len(variables):
-            raise CheckpointError(
-                f"Checkpoint {folder}: {group} has {len(names)} arrays, the trainer "
-                f"{len(variables)}."
-            )
-        for name, variable in zip(names, variables, strict=True):
-            if tuple(arrays[name].shape) != tuple(variable.shape):
-                raise CheckpointError(
-                    f"Checkpoint {folder}: {name} has shape {arrays[name].shape}, the trainer's "
-                    f"{variable.path} has {tuple(variable.shape)}."
-                )
-            pending.append((variable, arrays[name]))
-    for variable, value in pending:
+    by_group = _by_group(arrays)
+    groups = trainer.checkpoint_groups()
+    owner = trainer if isinstance(trainer, TrainerState) else None
+    optional = {g for g in set(groups) | set(by_group) if owner and owner.is_optional_group(g)}
+    unknown = sorted(set(by_group) - set(groups) - optional)
+    if unknown:
+        raise CheckpointError(f"Checkpoint {folder}: groups {unknown} unknown to the trainer.")
+    present = {g: v for g, v in groups.items() if g not in optional or g in by_group}
+    for variable, value in match_groups(present, by_group, folder):
         variable.assign(value)
-    ema_arrays = [arrays[k] for k in ema_saved]
-    if "ema" in groups and ema_arrays:
-        if len(ema_arrays) != len(groups["ema"]):
-            raise CheckpointError(
-                f"Checkpoint {folder}: {len(ema_arrays)} EMA arrays, the GeneratorEMA has "
-                f"{len(groups['ema'])}."
-            )
-        for variable, value in zip(groups["ema"], ema_arrays, strict=True):
-            variable.assign(value)
-        trainer._restored_ema = None
-    else:
-        trainer._restored_ema = ema_arrays or None
+    if owner is not None:
+        owner.keep_restored(
+            {g: a for g, a in by_group.items() if g in optional and g not in groups}
+        )
     return epoch
+
+
+def match_groups(
+    variables: dict[str, list[Any]], arrays: dict[str, list[np.ndarray]], where: Any
+) -> list[tuple[Any, np.ndarray]]:
+    """Pairs each variable with its array; raises `CheckpointError` on a count or shape mismatch.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> from ganlib.trainer_state import match_groups
+        >>> v = keras.Variable(np.zeros(2))
+        >>> [a.tolist() for _, a in match_groups({"g": [v]}, {"g": [np.ones(2)]}, "ckpt")]
+        [[1.0, 1.0]]
+    """
+    pairs = []
+    for group, group_vars in variables.items():
+        values = arrays.get(group, [])
+        if len(values) != len(group_vars):
+            raise CheckpointError(
+                f"Checkpoint {where}: {group} has {len(values)} arrays, the trainer "
+                f"{len(group_vars)}."
+            )
+        for i, (variable, value) in enumerate(zip(group_vars, values, strict=True)):
+            if tuple(value.shape) != tuple(variable.shape):
+                raise CheckpointError(
+                    f"Checkpoint {where}: {group}/{i:04d} has shape {value.shape}, the "
+                    f"trainer's {variable.path} has {tuple(variable.shape)}."
+                )
+            pairs.append((variable, value))
+    return pairs

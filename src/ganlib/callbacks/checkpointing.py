@@ -10,6 +10,7 @@ import keras
 import numpy as np
 
 from ganlib.checkpoint import latest_checkpoint
+from ganlib.state import TrainerState
 from ganlib.trainer_state import is_chief, save_trainer, trainer_arrays
 
 __all__ = ["GANCheckpoint"]
@@ -23,6 +24,9 @@ class GANCheckpoint(keras.callbacks.Callback):
     every `every_steps` steps. A state holding NaN/Inf, or one after `DivergenceGuard` fired, is
     never saved, so the last good checkpoint survives a divergence; a non-finite state also
     stops training (with a message) when no `DivergenceGuard` did. Only the chief writes.
+
+    Works with any trainer implementing the checkpoint protocol (`checkpoint_groups()`,
+    `compat_config()`, `step_counter`; docs/trainer.md).
 
     Resume: `epoch = trainer.restore(directory)`, then `fit(..., initial_epoch=epoch)`.
     Epoch-end checkpoints resume exactly; a mid-epoch (`every_steps`) checkpoint resumes at
@@ -60,7 +64,7 @@ class GANCheckpoint(keras.callbacks.Callback):
         finite = all(
             np.isfinite(a).all() for a in arrays.values() if np.issubdtype(a.dtype, np.floating)
         )
-        if getattr(self.model, "diverged", False) or not finite:
+        if (isinstance(self.model, TrainerState) and self.model.diverged) or not finite:
             self.refused += 1
             last = self.last_saved
             if last is None:

@@ -28,8 +28,9 @@ class DivergenceGuard(keras.callbacks.Callback):
     learning rate gives losses ~1e25 and Inf weights; a fused `Dense(activation="relu")` maps
     NaN to 0 in graph mode). On divergence it sets `model.stop_training = True`, records
     `diverged_at` (`{"epoch", "batch", "step"}`) and a readable `message` naming the loss or
-    the first non-finite variable, and marks the trainer as diverged so that `GANCheckpoint`
-    writes no further checkpoint: the last good one stays the latest.
+    the first non-finite variable, and records it in the trainer (`trainer.mark_diverged`; read
+    back as `trainer.diverged` / `trainer.divergence`) so that `GANCheckpoint` writes no
+    further checkpoint: the last good one stays the latest.
 
     Example:
         >>> from ganlib.callbacks import DivergenceGuard
@@ -61,7 +62,7 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.diverged_at, self.message = None, None
-        self.model.diverged = False
+        self.model.clear_divergence()
         self._last_checked = -1
         if self.check_weights:
             variables = _float_variables(self.model)
@@ -104,7 +105,7 @@ class DivergenceGuard(keras.callbacks.Callback):
             f"Training diverged at epoch {self._epoch + 1}, step {step}: {what}. Stopped; "
             "the last checkpoint written before this point is the one to resume from."
         )
-        self.model.diverged = True
+        self.model.mark_diverged(self.message, **self.diverged_at)
         self.model.stop_training = True
         if self.verbose:
             print(self.message)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 __all__ = ["GeneratorEMA"]
@@ -22,8 +20,10 @@ class GeneratorEMA(keras.callbacks.Callback):
     (`steps_per_execution=k`), the update uses `decay**k`. Averaging generator weights:
     Yazici et al. 2019, "The Unusual Effectiveness of Averaging in GAN Training".
 
-    `GANTrainer.sample`, `SampleGrid` and `MetricMonitor` use the EMA weights through
-    `swapped()`; `GANCheckpoint` saves them next to the raw weights.
+    The EMA weights belong to the trainer (`trainer.ema_weights`, created by
+    `trainer.create_ema_weights()`); this callback only updates them. `GANTrainer.sample`,
+    `SampleGrid` and `MetricMonitor` use them through `trainer.ema_swapped()`; `GANCheckpoint`
+    saves them next to the raw weights and a restore puts them back.
 
     Example:
         >>> import keras, numpy as np
@@ -49,55 +49,49 @@ class GeneratorEMA(keras.callbacks.Callback):
             raise ValueError(f"`start_step` must be an integer >= 0. Received: {start_step!r}")
         self.decay = float(decay)
         self.start_step = start_step
-        self.variables: list[keras.Variable] = []
-        self.built = False
         self._last_step: int | None = None
         self._update_fn: Any = None
-        self._swapped = False
 
     def set_model(self, model: keras.Model) -> None:
-        if not hasattr(model, "generator") or not hasattr(model, "step_counter"):
+        if not callable(getattr(model, "create_ema_weights", None)) or not hasattr(
+            model, "step_counter"
+        ):
             raise TypeError(f"GeneratorEMA needs a GANTrainer. Received: {type(model).__name__}")
         super().set_model(model)
-        model.ema = self
 
-    def _weights(self) -> list[Any]:
-        return list(self.model.generator.weights)
+    @property
+    def built(self) -> bool:
+        """True once the trainer holds EMA weights."""
+        model = getattr(self, "_model", None)
+        return model is not None and model.ema_weights is not None
+
+    @property
+    def variables(self) -> list[keras.Variable]:
+        """The trainer's EMA weights (empty before `build`)."""
+        model = getattr(self, "_model", None)
+        return (model.ema_weights or []) if model is not None else []
 
     def build(self) -> None:
-        """Creates the EMA variables as copies of the current generator weights."""
-        with self.model.distribute_strategy.scope():
-            self.variables = [
-                keras.Variable(w.numpy(), trainable=False, name=f"ema_{i}")
-                for i, w in enumerate(self._weights())
-            ]
-        trainable = {id(w) for w in self.model.generator.trainable_weights}
-        self._averaged = [id(w) in trainable for w in self._weights()]
-        self.built = True
+        """Has the trainer create its EMA weights (copies of the generator's, or restored)."""
+        self.model.create_ema_weights()
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        if not self.built:
-            self.build()
-        restored = getattr(self.model, "_restored_ema", None)
-        if restored is not None:
-            for variable, value in zip(self.variables, restored, strict=True):
-                variable.assign(value)
-            self.model._restored_ema = None
+        self.build()
         self._last_step = int(self.model.step_counter.numpy())
 
     def update(self, steps: int = 1) -> None:
         """Applies `steps` EMA steps toward the current weights (`decay**steps`)."""
-        if not self.built:
-            self.build()
         if self._update_fn is None:
+            variables = self.model.create_ema_weights()
+            weights = list(self.model.generator.weights)
+            trainable = {id(w) for w in self.model.generator.trainable_weights}
+            averaged = [id(w) in trainable for w in weights]
 
             @tf.function
             def _update(decay: tf.Tensor) -> None:
-                for ema, w, averaged in zip(
-                    self.variables, self._weights(), self._averaged, strict=True
-                ):
+                for ema, w, avg in zip(variables, weights, averaged, strict=True):
                     value = tf.cast(w, ema.dtype)
-                    if averaged:
+                    if avg:
                         ema.assign(decay * ema + (1.0 - decay) * value)
                     else:
                         ema.assign(value)
@@ -110,32 +104,18 @@ class GeneratorEMA(keras.callbacks.Callback):
         last = step - 1 if self._last_step is None else self._last_step
         self._last_step = step
         if step <= self.start_step:
-            self._copy_weights()
+            for ema, w in zip(
+                self.model.create_ema_weights(), self.model.generator.weights, strict=True
+            ):
+                ema.assign(w)
         elif step > last:
             self.update(step - max(last, self.start_step))
 
-    def _copy_weights(self) -> None:
-        for ema, w in zip(self.variables, self._weights(), strict=True):
-            ema.assign(w)
-
     def swap(self) -> None:
         """Exchanges generator weights and EMA weights (call again to swap back)."""
-        if not self.built:
-            self.build()
-        for ema, w in zip(self.variables, self._weights(), strict=True):
-            current = np.array(w.numpy())
-            w.assign(ema)
-            ema.assign(current)
-        self._swapped = not self._swapped
+        self.model.swap_ema_weights()
 
-    @contextlib.contextmanager
-    def swapped(self) -> Iterator[None]:
+    def swapped(self) -> contextlib.AbstractContextManager[None]:
         """Context in which the generator holds the EMA weights (restored on exit)."""
-        if self._swapped:  # already swapped in by an outer context
-            yield
-            return
-        self.swap()
-        try:
-            yield
-        finally:
-            self.swap()
+        self.model.create_ema_weights()
+        return self.model.ema_swapped()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -63,8 +62,7 @@ class MetricMonitor(keras.callbacks.Callback):
 
     def evaluate(self) -> dict[str, float]:
         """Runs `metric_fn` now (with EMA weights when attached) and returns the values."""
-        ema = getattr(self.model, "ema", None) if self.use_ema else None
-        with ema.swapped() if ema is not None else contextlib.nullcontext():
+        with self.model.ema_swapped(self.use_ema):
             raw = self.metric_fn(self.model.generator)
         if not isinstance(raw, dict):
             raise TypeError(f"`metric_fn` must return a dict of floats. Received: {raw!r}")

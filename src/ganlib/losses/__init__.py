@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+from ganlib.losses.adapters import adapt_loss, adapt_penalty, check_loss, check_penalty
 from ganlib.losses.auxiliary import (
     acgan_discriminator_loss,
     acgan_generator_loss,
@@ -78,6 +79,10 @@ __all__ = [
     "Wasserstein",
     "acgan_discriminator_loss",
     "acgan_generator_loss",
+    "adapt_loss",
+    "adapt_penalty",
+    "check_loss",
+    "check_penalty",
     "combine_adversarial_loss",
     "cycle_consistency_loss",
     "get",
