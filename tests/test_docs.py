@@ -45,6 +45,7 @@ MODULES = [
     "augment",  # rendered on the quality page
     "sampling",  # rendered on the quality page
     "state",  # rendered on the trainer page
+    "plots",
 ]
 MODULE_PAGES = ["losses", "optimizers", "models", "data", "trainer", "callbacks", "metrics", "cli"]
 

@@ -12,7 +12,8 @@ from ganlib.callbacks.checkpointing import GANCheckpoint
 from ganlib.callbacks.divergence import DivergenceGuard
 from ganlib.callbacks.ema import GeneratorEMA
 from ganlib.callbacks.monitor import MetricMonitor
-from ganlib.callbacks.sample_grid import SampleGrid, image_grid, write_png
+from ganlib.callbacks.sample_grid import SampleGrid, image_grid, image_summary, write_png
+from ganlib.callbacks.tensorboard import TensorBoardSamples, scalar_summary
 
 __all__ = [
     "DivergenceGuard",
@@ -20,6 +21,9 @@ __all__ = [
     "GeneratorEMA",
     "MetricMonitor",
     "SampleGrid",
+    "TensorBoardSamples",
     "image_grid",
+    "image_summary",
+    "scalar_summary",
     "write_png",
 ]

@@ -14,7 +14,7 @@ import tensorflow as tf
 
 from ganlib.trainer_state import is_chief
 
-__all__ = ["SampleGrid", "image_grid", "write_png"]
+__all__ = ["SampleGrid", "image_grid", "image_summary", "write_png"]
 
 
 def image_grid(
@@ -71,8 +71,16 @@ def write_png(path: str | Path, image: np.ndarray) -> Path:
     return path
 
 
-def _image_summary(tag: str, image: np.ndarray, step: int) -> None:
-    """`tf.summary.image` without the TensorBoard package: the "images" plugin's own format."""
+def image_summary(tag: str, image: np.ndarray, step: int) -> None:
+    """`tf.summary.image` without the TensorBoard package: the "images" plugin's own format.
+
+    Writes a uint8 image `(H, W, C)` under `tag` to the default summary writer.
+
+    Example:
+        >>> import tempfile, numpy as np, tensorflow as tf
+        >>> with tf.summary.create_file_writer(tempfile.mkdtemp()).as_default():
+        ...     image_summary("grid", np.zeros((4, 4, 1), "uint8"), step=0)
+    """
     from tensorflow.core.framework import summary_pb2
 
     metadata = summary_pb2.SummaryMetadata()
@@ -147,7 +155,7 @@ class SampleGrid(keras.callbacks.Callback):
             if self._writer is None:
                 self._writer = tf.summary.create_file_writer(str(self.tensorboard_dir))
             with self._writer.as_default():
-                _image_summary("samples", grid, step)
+                image_summary("samples", grid, step)
             self._writer.flush()
         return path
 

@@ -1,4 +1,4 @@
-"""The `ganlib` command line: `ganlib demo`, `train`, `sample` and `evaluate`.
+"""The `ganlib` command line: `ganlib demo`, `train`, `sample`, `evaluate` and `plot`.
 
 Exit codes: 0 on success; 2 on bad arguments or bad data, with a one-line error on stderr
 that names the problem; 3 when training diverged (NaN/Inf losses); 1 on an unexpected error
@@ -41,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs `ganlib` with `argv` (default: `sys.argv[1:]`); returns the exit code.
 
     `ValueError`, `TypeError` and `FileNotFoundError` raised by ganlib (bad data, bad
-    files) become a one-line `ganlib <command>: error: ...` on stderr and exit code 2; any
+    files), and `ganlib.plots.PlotDependencyError` (a plot without matplotlib), become a
+    one-line `ganlib <command>: error: ...` on stderr and exit code 2; any
     other exception propagates with its traceback.
 
     Example:
@@ -62,9 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     prog = f"ganlib {args.command}"
     with warnings.catch_warnings():
         warnings.showwarning = _one_line_warning(prog)
+        from ganlib.plots import PlotDependencyError
+
         try:
             return _dispatch(args)
-        except (ValueError, TypeError, FileNotFoundError) as error:
+        except (ValueError, TypeError, FileNotFoundError, PlotDependencyError) as error:
             return _fail(prog, error)
 
 
@@ -95,4 +98,8 @@ def _dispatch(args: object) -> int:
         from ganlib.cli.evaluate import run_evaluate
 
         return run_evaluate(args)  # type: ignore[arg-type]
+    if command == "plot":
+        from ganlib.cli.plotting import run_plot
+
+        return run_plot(args)  # type: ignore[arg-type]
     raise AssertionError(f"unknown command {command!r}")

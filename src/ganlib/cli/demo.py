@@ -43,7 +43,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     from ganlib import GANTrainer, data, losses, metrics, models, optimizers
     from ganlib.cli._setup import batches, progress_verbosity
-    from ganlib.cli.plotting import write_scatter
+    from ganlib.cli.plotting import matplotlib_missing
 
     out = Path(args.out)
     settings = DEMO_SETTINGS
@@ -74,7 +74,18 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     samples = trainer.sample(settings["eval_samples"], seed=args.seed + 1)
     result = metrics.mixture_metrics(samples, mixture)
-    path = write_scatter(out / SCATTER_FILE, samples, x[: settings["eval_samples"]])
+    figures = (
+        f"{result.modes_captured}/{result.modes} modes, "
+        f"{result.high_quality_fraction:.0%} high quality"
+    )
+    where = "not written (no matplotlib)"
+    if not matplotlib_missing("the demo's scatter plot"):
+        from ganlib.plots import write_scatter
+
+        title = f"ganlib demo, ring of 8 Gaussians: {figures}\n"
+        title += f"({args.steps} steps, seed {args.seed})"
+        path = write_scatter(out / SCATTER_FILE, samples, x[: len(samples)], title=title)
+        where = f"(orange samples, blue data): {path}"
     seconds = time.perf_counter() - start
     print(
         f"modes captured: {result.modes_captured}/{result.modes} "
@@ -82,9 +93,5 @@ def run_demo(args: argparse.Namespace) -> int:
     )
     print(f"high-quality samples: {result.high_quality_fraction:.1%} (within 3 std of a mode)")
     print(f"samples per mode: {list(result.mode_counts)}")
-    print(
-        f"ganlib demo: {result.modes_captured}/{result.modes} modes, "
-        f"{result.high_quality_fraction:.0%} high quality after {args.steps} steps in "
-        f"{seconds:.1f} s; scatter (orange samples, blue data): {path}"
-    )
+    print(f"ganlib demo: {figures} after {args.steps} steps in {seconds:.1f} s; scatter {where}")
     return 0

@@ -200,6 +200,11 @@ def _add_train(sub: Any) -> None:
     p.add_argument(
         "--image-size", type=positive_int, metavar="N", help="side of folder images (32)"
     )
+    p.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="also log losses, samples (and mode metrics for ring/grid) to OUT/tensorboard",
+    )
 
 
 def _add_sample(sub: Any) -> None:
@@ -241,8 +246,19 @@ def _add_evaluate(sub: Any) -> None:
     )
 
 
+def _add_plot(sub: Any) -> None:
+    p = sub.add_parser(
+        "plot",
+        help="draw a run's loss and metric curves (needs matplotlib)",
+        description="Draw RUN_DIR/metrics.csv: losses.png (losses, D outputs) and, when "
+        "MetricMonitor values were logged, metrics.png. Needs the plot extra (matplotlib).",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="folder written by ganlib train")
+    p.add_argument("--out", metavar="DIR", help="folder for the PNG files (RUN_DIR/plots)")
+
+
 def build_parser() -> GanlibArgumentParser:
-    """The `ganlib` parser with its four sub-commands.
+    """The `ganlib` parser with its sub-commands.
 
     Example:
         >>> args = build_parser().parse_args(["demo", "--steps", "10"])
@@ -263,4 +279,5 @@ def build_parser() -> GanlibArgumentParser:
     _add_train(sub)
     _add_sample(sub)
     _add_evaluate(sub)
+    _add_plot(sub)
     return parser

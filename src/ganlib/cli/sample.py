@@ -105,7 +105,7 @@ def generate(
 def write_samples_png(path: Path, samples: np.ndarray, config: RunConfig | None) -> str:
     """A grid PNG for images, a scatter PNG for vectors; returns a short description."""
     if samples.ndim == 2:
-        from ganlib.cli.plotting import write_scatter
+        from ganlib.plots import write_scatter
 
         mixture = mixture_of(config.kind) if config is not None else None
         reference = None if mixture is None else mixture.sample(2000, seed=0)

@@ -29,6 +29,7 @@ __all__ = [
     "GENERATOR_FILE",
     "METRICS_FILE",
     "SAMPLES_DIR",
+    "TENSORBOARD_DIR",
     "resolve_config",
     "run_train",
 ]
@@ -37,6 +38,7 @@ CHECKPOINT_DIR = "checkpoints"
 GENERATOR_FILE = "generator.keras"
 METRICS_FILE = "metrics.csv"
 SAMPLES_DIR = "samples"
+TENSORBOARD_DIR = "tensorboard"
 _PRESET_LOSS = {"non_saturating": "ns", "hinge": "hinge", "wasserstein": "wgan-gp"}
 _POINT_DEFAULTS = {"batch_size": 256, "latent_dim": 2, "steps": 3000}
 _IMAGE_DEFAULTS = {"batch_size": 64, "latent_dim": 100, "epochs": 10}
@@ -161,18 +163,53 @@ def _stop_at_step(total: int) -> Any:
 
 
 def _scatter_callback(folder: Path, reference: np.ndarray, n: int = 1000) -> Any:
+    """Writes `samples_epoch_{epoch:04d}.png` (samples from fixed noise against the data);
+    None, after a one-line warning, without matplotlib."""
     import keras
 
-    from ganlib.cli.plotting import write_scatter
+    from ganlib.cli.plotting import matplotlib_missing
+
+    if matplotlib_missing("the scatter plot of samples per epoch"):
+        return None
+    from ganlib.plots import write_scatter
 
     class ScatterPlot(keras.callbacks.Callback):
-        """Writes `samples_epoch_{epoch:04d}.png`: samples (fixed noise) against the data."""
-
         def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
             samples = self.model.sample(n, seed=0)
-            write_scatter(folder / f"samples_epoch_{epoch + 1:04d}.png", samples, reference)
+            title = f"samples after epoch {epoch + 1} (step {int(self.model.step_counter.numpy())})"
+            path = folder / f"samples_epoch_{epoch + 1:04d}.png"
+            write_scatter(path, samples, reference, title=title)
 
     return ScatterPlot()
+
+
+def _tensorboard_callbacks(out: Path, loaded: LoadedData) -> list[Any]:
+    """Keras's TensorBoard (losses) and `TensorBoardSamples` in `out/tensorboard`; for 2-D
+    mixtures a `MetricMonitor` of the mode metrics, logged there as scalars."""
+    import keras
+
+    from ganlib import callbacks
+
+    log_dir = out / TENSORBOARD_DIR
+    monitors = []
+    if loaded.mixture is not None:
+        from ganlib import metrics
+
+        mixture = loaded.mixture
+
+        def modes(generator: Any) -> dict[str, float]:
+            z = np.random.default_rng(1).standard_normal((2500, generator.inputs[0].shape[-1]))
+            result = metrics.mixture_metrics(np.asarray(generator(z.astype("float32"))), mixture)
+            return {"modes": result.modes_captured, "high_quality": result.high_quality_fraction}
+
+        if loaded.y is None:
+            monitors.append(callbacks.MetricMonitor(modes))
+    reference = loaded.x[:2000] if loaded.x.ndim == 2 else None
+    return [
+        keras.callbacks.TensorBoard(str(log_dir), write_graph=False),
+        *monitors,
+        callbacks.TensorBoardSamples(log_dir, reference=reference, monitors=monitors),
+    ]
 
 
 def _trim_csv(path: Path, epochs: int) -> None:
@@ -213,6 +250,14 @@ def _summary_metrics(trainer: Any, loaded: LoadedData) -> str:
 def run_train(args: argparse.Namespace) -> int:
     """Runs `ganlib train` for parsed arguments; returns the exit code."""
     start = time.perf_counter()
+    if getattr(args, "tensorboard", False):
+        import importlib.util
+
+        if importlib.util.find_spec("tensorboard") is None:
+            raise CLIError(
+                "--tensorboard needs the tensorboard package (Keras's TensorBoard callback "
+                "uses it): pip install 'ganlib[tensorboard]'"
+            )
     if args.resume:
         config, out = _resumed_config(args)
         loaded = load_data(config)
@@ -268,8 +313,9 @@ def run_train(args: argparse.Namespace) -> int:
         _stop_at_step(config.total_steps),
         guard,
         callbacks.GANCheckpoint(checkpoints, every_epochs=1, keep=3),
-        sampler,
+        *([sampler] if sampler is not None else []),
         keras.callbacks.CSVLogger(str(out / METRICS_FILE), append=True),
+        *(_tensorboard_callbacks(out, loaded) if getattr(args, "tensorboard", False) else []),
     ]
     end_epoch = initial_epoch + math.ceil(remaining / config.steps_per_epoch)
     dataset = batches(loaded.x, loaded.y, config.batch_size, config.seed, done, remaining)
