@@ -29,9 +29,9 @@ __all__ = [
 
 MIXTURE_POINTS = 50_000
 """Training-set size drawn from the ring/grid mixtures (seeded by `--seed`)."""
-POINT_HIDDEN_UNITS = (128, 128)
-"""Hidden layers of the MLPs for vector data (generator and discriminator; ReLU, no BatchNorm;
-the generator's output is linear), as in `ganlib demo`."""
+POINT_HIDDEN_UNITS = (128, 128, 128)
+"""Hidden layers of the MLPs for vector data (generator and discriminator; LeakyReLU 0.2, no
+BatchNorm; the generator's output is linear): the ring/grid recipe's (`ganlib.cli.recipes`)."""
 FOLDER_IMAGE_SIZE = 32
 """Default side of images read from a folder (`--image-size`)."""
 
@@ -212,6 +212,9 @@ def build_builders(config: RunConfig) -> tuple[Any, Any]:
     classes = config.num_classes if config.conditional else None
     spectral = config.preset == "sngan"
     if config.is_points:
+        from ganlib.cli.recipes import point_recipe
+
+        recipe = point_recipe(config.kind)
         if config.arch != "mlp":
             raise CLIError(
                 f"--arch {config.arch} needs images; {config.dataset} holds vectors of shape "
@@ -220,16 +223,16 @@ def build_builders(config: RunConfig) -> tuple[Any, Any]:
         g = models.MLPGenerator(
             config.latent_dim,
             shape,
-            hidden_units=POINT_HIDDEN_UNITS,
-            negative_slope=0.0,
+            hidden_units=recipe.hidden_units,
+            negative_slope=recipe.negative_slope,
             batch_norm=False,
             output_activation=None,
             num_classes=classes,
         )
         d = models.MLPDiscriminator(
             shape,
-            hidden_units=POINT_HIDDEN_UNITS,
-            negative_slope=0.0,
+            hidden_units=recipe.hidden_units,
+            negative_slope=recipe.negative_slope,
             spectral_norm=spectral,
             num_classes=classes,
         )
@@ -255,7 +258,13 @@ def make_trainer(config: RunConfig) -> Any:
 
     generator = models.from_config(config.generator).build()
     discriminator = models.from_config(config.discriminator).build()
-    penalties = [losses.GradientPenalty(weight=config.gp_weight)] if config.gp_weight else []
+    from ganlib.cli.recipes import optimizer_overrides, trainer_extras
+
+    penalties: list[Any] = []
+    if config.gp_weight:
+        penalties.append(losses.GradientPenalty(weight=config.gp_weight))
+    if config.r1:
+        penalties.append(losses.R1Penalty(weight=config.r1))
     trainer = GANTrainer(
         generator,
         discriminator,
@@ -263,9 +272,9 @@ def make_trainer(config: RunConfig) -> Any:
         penalties=penalties,
         d_steps=config.d_steps,
         seed=config.seed,
+        **trainer_extras(config),
     )
-    overrides = {} if config.lr is None else {"learning_rate": float(config.lr)}
-    g_opt, d_opt = optimizers.get(config.preset, **overrides)
+    g_opt, d_opt = optimizers.get(config.preset, **optimizer_overrides(config))
     trainer.compile(g_opt, d_opt, jit_compile=config.is_points)
     return trainer
 

@@ -52,6 +52,10 @@ class RunConfig:
     epochs: int | None = None
     steps: int | None = None
     ema: bool = False
+    lr_decay: bool = False
+    r1: float = 0.0
+    pack: int = 1
+    augment: str | None = None
     conditional: bool = False
     data: str | None = None
     image_size: int | None = None
@@ -92,12 +96,13 @@ class RunConfig:
             "arch": (str,), "loss": (str,), "preset": (str,), "d_steps": (int,),
             "gp_weight": (int, float), "batch_size": (int,), "latent_dim": (int,),
             "seed": (int,), "ema": (bool,), "conditional": (bool,), "num_examples": (int,),
+            "lr_decay": (bool,), "r1": (int, float), "pack": (int,),
             "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
         }  # fmt: skip
         optional: dict[str, tuple[type, ...]] = {
             "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),
-            "image_size": (int,), "num_classes": (int,),
+            "image_size": (int,), "num_classes": (int,), "augment": (str,),
         }  # fmt: skip
         for name, types in [*checks.items(), *optional.items()]:
             if name not in kwargs or (name in optional and kwargs[name] is None):
@@ -136,7 +141,8 @@ class RunConfig:
         """
         names = fields or (
             "dataset", "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim",
-            "seed", "ema", "conditional", "data", "image_size",
+            "seed", "ema", "conditional", "data", "image_size", "lr_decay", "r1", "pack",
+            "augment",
         )  # fmt: skip
         out = []
         for name in names:

@@ -100,6 +100,32 @@ def positive_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    """argparse type: a finite number >= 0 (penalty weights)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
+def _augment_policy(text: str) -> str:
+    """argparse type: a DiffAugment policy (comma list of operations) or `none`."""
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    known = ("color", "brightness", "saturation", "contrast", "translation", "cutout")
+    if names == ["none"]:
+        return "none"
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown augmentation(s) {', '.join(unknown) or repr(text)}; "
+            f"choose from {', '.join(known)} (comma-separated) or none"
+        )
+    return ",".join(dict.fromkeys(names))
+
+
 def _choice(options: Sequence[str]) -> Any:
     """argparse type: one of `options` (case, `-` and `_` ignored); the canonical name."""
     table = {o.lower().replace("-", "").replace("_", ""): o for o in options}
@@ -195,7 +221,34 @@ def _add_train(sub: Any) -> None:
     p.add_argument("--out", metavar="DIR", help="run folder (runs/<dataset>)")
     p.add_argument("--resume", action="store_true", help="continue the run in --out")
     p.add_argument("--data", metavar="PATH", help="MNIST/Fashion-MNIST folder or .npz to read")
-    p.add_argument("--ema", action="store_true", default=None, help="keep an EMA generator")
+    p.add_argument(
+        "--ema",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep an EMA generator (decay 0.999; default on for vectors, off for images)",
+    )
+    p.add_argument(
+        "--lr-decay",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="decay the learning rate linearly to lr/100 over the run (default on for vectors)",
+    )
+    p.add_argument(
+        "--r1",
+        type=non_negative_float,
+        metavar="W",
+        help="R1 penalty weight on the discriminator (0.01 for vectors, 0 for images)",
+    )
+    p.add_argument(
+        "--pack", type=positive_int, metavar="M", help="PacGAN: D judges M samples at once (1)"
+    )
+    p.add_argument(
+        "--augment",
+        type=_augment_policy,
+        metavar="POLICY",
+        help="DiffAugment policy for images, e.g. translation,cutout or color,translation,cutout"
+        " (none)",
+    )
     p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
     p.add_argument(
         "--image-size", type=positive_int, metavar="N", help="side of folder images (32)"

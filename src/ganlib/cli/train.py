@@ -40,11 +40,10 @@ METRICS_FILE = "metrics.csv"
 SAMPLES_DIR = "samples"
 TENSORBOARD_DIR = "tensorboard"
 _PRESET_LOSS = {"non_saturating": "ns", "hinge": "hinge", "wasserstein": "wgan-gp"}
-_POINT_DEFAULTS = {"batch_size": 256, "latent_dim": 2, "steps": 3000}
 _IMAGE_DEFAULTS = {"batch_size": 64, "latent_dim": 100, "epochs": 10}
 _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
-    "conditional", "data", "image_size",
+    "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment",
 )  # fmt: skip
 
 
@@ -72,6 +71,19 @@ def _default_d_steps(loss: str, preset: str) -> int:
     return 5 if loss == "wgan-gp" else int(optimizers.PRESET_D_STEPS[preset])
 
 
+def _point_defaults(args: argparse.Namespace, config: RunConfig) -> dict[str, Any]:
+    """Applies the vector-data recipe (`ganlib.cli.recipes`) to options not given; its sizes."""
+    from ganlib.cli.recipes import point_recipe
+
+    recipe = point_recipe(config.kind)
+    for name in ("ema", "lr_decay", "r1", "pack"):
+        if getattr(args, name) is None:
+            setattr(config, name, getattr(recipe, name))
+    if args.lr is None and config.preset == "dcgan":
+        config.lr = recipe.lr
+    return {"batch_size": recipe.batch_size, "latent_dim": recipe.latent_dim, "steps": recipe.steps}
+
+
 def _length(config: RunConfig, epochs: int | None, steps: int | None, per_pass: int) -> None:
     """Sets `epochs`/`steps` (as asked), `steps_per_epoch` (first run only), `total_steps`."""
     config.epochs, config.steps = epochs, steps
@@ -95,7 +107,9 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
         if y is None:
             raise CLIError(f"--conditional needs labels; {config.dataset} has none")
         config.num_classes = int(np.max(y)) + 1
-    defaults = _POINT_DEFAULTS if config.is_points else _IMAGE_DEFAULTS
+    defaults = _IMAGE_DEFAULTS
+    if config.is_points:
+        defaults = _point_defaults(args, config)
     if args.batch_size is None:
         config.batch_size = defaults["batch_size"]
     if args.latent_dim is None:

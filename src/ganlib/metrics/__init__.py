@@ -22,6 +22,7 @@ from ganlib.metrics.classifier import (
     mnist_classifier_info,
     mnist_features,
 )
+from ganlib.metrics.coverage import ClassCoverage, class_coverage
 from ganlib.metrics.evaluation import METRIC_GROUPS, Evaluator, evaluate, fid_metric_fn
 from ganlib.metrics.extraction import FeatureSet, RunningStats, extract_features, iter_samples
 from ganlib.metrics.features import (
@@ -39,6 +40,7 @@ from ganlib.metrics.score import classifier_score
 
 __all__ = [
     "METRIC_GROUPS",
+    "ClassCoverage",
     "ClassifierFeatures",
     "EvaluationReport",
     "Evaluator",
@@ -50,6 +52,7 @@ __all__ = [
     "ProbabilityExtractor",
     "RunningStats",
     "build_mnist_classifier",
+    "class_coverage",
     "classifier_score",
     "density_coverage",
     "evaluate",

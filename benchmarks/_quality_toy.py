@@ -1,0 +1,259 @@
+"""2-D part of benchmarks/quality.py: PacGAN's ring and grid, configurations, one run, the table."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from _common import format_table, mean_se
+
+#: PacGAN (Lin et al. 2018) Table 1: (modes, high-quality %, reverse KL).
+PACGAN = {
+    "ring": {"GAN": (6.3, 98.2, 0.45), "PacGAN4": (7.8, 95.9, 0.07)},
+    "grid": {"GAN": (17.3, 94.8, 0.70), "PacGAN4": (24.8, 93.6, 0.04)},
+}
+
+
+@dataclass(frozen=True)
+class ToyConfig:
+    """One 2-D setting: ganlib builders, a loss, penalties, an optimizer preset, EMA."""
+
+    name: str
+    latent_dim: int = 16
+    hidden: tuple[int, ...] = (256, 256, 256)
+    loss: str = "non_saturating"
+    real_label: float = 1.0
+    r1: float = 0.0
+    gp: float = 0.0
+    d_steps: int = 1
+    preset: str = "dcgan"
+    preset_overrides: dict[str, Any] = field(default_factory=dict)
+    ema: float = 0.999
+    ema_start: float = 0.0
+    lr_decay: bool = False
+    batch_norm: bool = False
+    output: str | None = None
+    steps: int = 4000
+    batch: int = 256
+    spe: int = 50
+    description: str = ""
+
+
+_BEST = (
+    "MLP 128x3 (LeakyReLU 0.2, linear output, no BN); non-saturating loss + R1Penalty(0.01); "
+    "dcgan preset at lr 1e-3 decayed linearly to 1e-5; batch 256; GeneratorEMA(0.999)"
+)
+TOY_CONFIGS = {
+    c.name: c
+    for c in (
+        ToyConfig(
+            "ganlib",
+            description=_BEST + "; z=16",
+            hidden=(128, 128, 128),
+            r1=0.01,
+            preset_overrides={"learning_rate": 1e-3},
+            lr_decay=True,
+            steps=20_000,
+        ),
+        ToyConfig(
+            "ganlib_z2",
+            description=_BEST + "; z=2",
+            latent_dim=2,
+            hidden=(128, 128, 128),
+            r1=0.01,
+            preset_overrides={"learning_rate": 1e-3},
+            lr_decay=True,
+            steps=20_000,
+        ),
+        ToyConfig(
+            "seed_recipe",
+            description="the classic MLP GAN (tanh output, BatchNorm, z=100), BCE real 0.9, "
+            "dcgan preset, no EMA (PITFALLS #8)",
+            latent_dim=100,
+            real_label=0.9,
+            hidden=(256, 512, 1024),
+            batch_norm=True,
+            output="tanh",
+            ema=0.0,
+            batch=100,
+            steps=3000,
+        ),
+    )
+}
+#: The configuration each data set runs unless --toy-configs says otherwise (chosen from
+#: single-seed trials, docs/benchmarks.md).
+DEFAULT_TOY = {"ring": "ganlib", "grid": "ganlib_z2"}
+
+
+def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
+    """A GANTrainer for `config` (compiled) and its EMA callback (or None)."""
+    import keras
+
+    from ganlib import GANTrainer, callbacks, losses, models, optimizers
+
+    keras.utils.set_random_seed(seed)
+    g = models.MLPGenerator(
+        latent_dim=config.latent_dim,
+        output_shape=(2,),
+        hidden_units=config.hidden,
+        batch_norm=config.batch_norm,
+        output_activation=config.output,
+    ).build()
+    d = models.MLPDiscriminator(input_shape=(2,), hidden_units=config.hidden[::-1]).build()
+    loss = losses.get(config.loss)
+    if config.real_label != 1.0:
+        loss = losses.NonSaturating(real_label=config.real_label)
+    penalties: list[Any] = [losses.R1Penalty(weight=config.r1)] if config.r1 else []
+    if config.gp:
+        penalties.append(losses.GradientPenalty(weight=config.gp))
+    trainer = GANTrainer(g, d, loss=loss, penalties=penalties, d_steps=config.d_steps, seed=seed)
+    overrides = dict(config.preset_overrides)
+    if config.lr_decay:
+        preset = optimizers.PRESETS[config.preset]
+        overrides.pop("learning_rate", None)
+        for net in ("g", "d"):
+            rate = config.preset_overrides.get(
+                "learning_rate", getattr(preset, f"{net}_learning_rate")
+            )
+            overrides[f"{net}_learning_rate"] = keras.optimizers.schedules.PolynomialDecay(
+                rate, steps, end_learning_rate=rate / 100
+            )
+    trainer.compile(
+        *optimizers.get(config.preset, **overrides), steps_per_execution=min(config.spe, steps)
+    )
+    ema = None
+    if config.ema:
+        ema = callbacks.GeneratorEMA(decay=config.ema, start_step=int(config.ema_start * steps))
+    return trainer, ema
+
+
+def run_toy(
+    dataset: str,
+    config: ToyConfig,
+    seed: int,
+    steps: int | None = None,
+    image: Path | None = None,
+) -> dict[str, Any]:
+    """Trains on 100,000 mixture points (seeded) and scores 2,500 samples."""
+    import numpy as np
+    import tensorflow as tf
+
+    from ganlib import data, metrics
+
+    mixture = data.ring_mixture() if dataset == "ring" else data.grid_mixture()
+    x = mixture.sample(100_000, seed=seed)
+    steps = config.steps if steps is None else steps
+    spe = min(config.spe, steps)
+    steps = max(spe, steps // spe * spe)
+    trainer, ema = build_toy(config, seed, steps)
+    ds = (
+        tf.data.Dataset.from_tensor_slices(x)
+        .shuffle(len(x), seed=seed)
+        .repeat()
+        .batch(config.batch, drop_remainder=True)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+    start = time.perf_counter()
+    trainer.fit(
+        ds,
+        epochs=1,
+        steps_per_epoch=steps,
+        verbose=0,
+        shuffle=False,
+        callbacks=[ema] if ema else [],
+    )
+    seconds = time.perf_counter() - start
+    out: dict[str, Any] = {
+        "dataset": dataset,
+        "config": config.name,
+        "seed": seed,
+        "steps": steps,
+        "seconds": seconds,
+    }
+    for prefix, use_ema in (("raw_", False), ("", True)):
+        samples = trainer.sample(2500, seed=10_000 + seed, use_ema=use_ema)
+        m = metrics.mixture_metrics(samples, mixture)
+        if image is not None and use_ema:
+            scatter_png(image, samples, mixture.centers, 1.5 if dataset == "ring" else 5.5)
+        nearest = np.sqrt(((samples[:, None, :] - mixture.centers[None]) ** 2).sum(-1)).min(1)
+        out.update(
+            {
+                prefix + "within_10std": float(np.mean(nearest <= 10 * mixture.std)),
+                prefix + "modes": m.modes_captured,
+                prefix + "hq": m.high_quality_fraction,
+                prefix + "reverse_kl": m.reverse_kl,
+                prefix + "mode_counts": list(m.mode_counts),
+            }
+        )
+    return out
+
+
+def toy_table(results: list[dict[str, Any]]) -> str:
+    """Mean ± SE per (dataset, config), beside PacGAN's Table 1."""
+    rows = []
+    for dataset in ("ring", "grid"):
+        k = 8 if dataset == "ring" else 25
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for r in results:
+            if r["dataset"] == dataset:
+                groups.setdefault(r["config"], []).append(r)
+        for name, rs in groups.items():
+            modes = mean_se([r["modes"] for r in rs])
+            hq = mean_se([100 * r["hq"] for r in rs])
+            kl = mean_se([r["reverse_kl"] for r in rs])
+            full = sum(r["modes"] == k for r in rs)
+            good = sum(r["modes"] == k and r["hq"] >= 0.95 for r in rs)
+            rows.append(
+                [
+                    dataset,
+                    f"ganlib {name}",
+                    len(rs),
+                    f"{modes[0]:.2f} ± {modes[1]:.2f}",
+                    f"{hq[0]:.1f} ± {hq[1]:.1f}",
+                    f"{kl[0]:.3f} ± {kl[1]:.3f}",
+                    f"{full}/{len(rs)}, {good}/{len(rs)}",
+                    f"{sum(r['steps'] for r in rs) // len(rs)}",
+                ]
+            )
+        for name, (m, h, kl_value) in PACGAN[dataset].items():
+            rows.append([dataset, f"PacGAN paper: {name}", "-", m, h, kl_value, "-", "-"])
+    return format_table(
+        [
+            "data",
+            "method",
+            "seeds",
+            "modes (of 8 / 25)",
+            "high quality %",
+            "reverse KL",
+            "all modes; all + HQ>=95%",
+            "steps",
+        ],
+        rows,
+    )
+
+
+def scatter_png(
+    path: str | Path, samples: Any, centers: Any, extent: float, size: int = 160
+) -> None:
+    """A small scatter plot as PNG: samples in white, mode centres as grey crosses."""
+    import numpy as np
+
+    from ganlib.callbacks import write_png
+
+    image = np.zeros((size, size, 1), "uint8")
+
+    def pixel(points: Any) -> tuple[Any, Any]:
+        scaled = (np.asarray(points) + extent) / (2 * extent) * (size - 1)
+        inside = np.all((scaled >= 0) & (scaled <= size - 1), axis=1)
+        cols, rows = np.rint(scaled[inside]).astype(int).T
+        return size - 1 - rows, cols
+
+    r, c = pixel(centers)
+    for dr in range(-2, 3):
+        image[np.clip(r + dr, 0, size - 1), c] = 110
+        image[r, np.clip(c + dr, 0, size - 1)] = 110
+    r, c = pixel(samples)
+    image[r, c] = 255
+    write_png(path, image)

@@ -1,0 +1,86 @@
+"""`ganlib train` recipe options: parsing, the ring/grid defaults and explicit options winning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ganlib.cli import main
+from ganlib.cli._setup import LoadedData
+from ganlib.cli.config import RunConfig
+from ganlib.cli.parser import build_parser
+from ganlib.cli.recipes import optimizer_overrides, point_recipe, trainer_extras
+from ganlib.cli.train import resolve_config
+
+
+def _resolved(argv: list[str], kind: str = "grid") -> RunConfig:
+    args = build_parser().parse_args(["train", kind, *argv])
+    config = RunConfig(dataset=kind, kind=kind, lr=args.lr)
+    for name in ("ema", "lr_decay", "r1", "pack", "augment"):
+        if getattr(args, name) is not None:
+            setattr(config, name, getattr(args, name))
+    x = np.zeros((32, 2), "float32")
+    resolve_config(args, LoadedData(x), config)
+    return config
+
+
+def test_recipe_options_parse() -> None:
+    args = build_parser().parse_args(
+        ["train", "ring", "--no-ema", "--lr-decay", "--r1", "0.5", "--pack", "4"]
+    )
+    assert (args.ema, args.lr_decay, args.r1, args.pack) == (False, True, 0.5, 4)
+    args = build_parser().parse_args(["train", "mnist", "--augment", "Translation,cutout"])
+    assert args.augment == "translation,cutout"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--r1", "-1"], "--r1: must be a finite number >= 0, got -1"),
+        (["--pack", "0"], "--pack: must be a positive integer, got 0"),
+        (["--augment", "flip"], "--augment: unknown augmentation(s) flip"),
+    ],
+)
+def test_bad_recipe_options_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(["train", "ring", *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_grid_defaults_are_the_recipe() -> None:
+    config = _resolved([], "grid")
+    recipe = point_recipe("grid")
+    assert (config.ema, config.lr_decay, config.r1, config.pack) == (
+        recipe.ema,
+        recipe.lr_decay,
+        recipe.r1,
+        recipe.pack,
+    )
+    assert (config.lr, config.batch_size, config.latent_dim, config.total_steps) == (
+        recipe.lr,
+        recipe.batch_size,
+        recipe.latent_dim,
+        recipe.steps,
+    )
+    assert config.generator["config"]["hidden_units"] == list(recipe.hidden_units)
+
+
+def test_explicit_options_win_over_the_recipe() -> None:
+    config = _resolved(["--no-ema", "--no-lr-decay", "--r1", "0", "--lr", "0.01", "--steps", "7"])
+    assert (config.ema, config.lr_decay, config.r1, config.lr, config.total_steps) == (
+        False,
+        False,
+        0.0,
+        0.01,
+        7,
+    )
+
+
+def test_lr_decay_is_a_linear_schedule_to_one_hundredth() -> None:
+    config = RunConfig(dataset="ring", kind="ring", lr=1e-3, lr_decay=True, total_steps=100)
+    schedule = optimizer_overrides(config)["g_learning_rate"]
+    assert float(schedule(0)) == pytest.approx(1e-3)
+    assert float(schedule(50)) == pytest.approx(0.5 * (1e-3 + 1e-5))
+    assert float(schedule(100)) == pytest.approx(1e-5)
+    assert trainer_extras(config) == {}
