@@ -46,6 +46,7 @@ MODULES = [
     "sampling",  # rendered on the quality page
     "state",  # rendered on the trainer page
     "plots",
+    "export",
 ]
 MODULE_PAGES = ["losses", "optimizers", "models", "data", "trainer", "callbacks", "metrics", "cli"]
 

@@ -1,4 +1,4 @@
-"""The `ganlib` command line: `ganlib demo`, `train`, `sample`, `evaluate` and `plot`.
+"""The `ganlib` command line: `ganlib demo`, `train`, `sample`, `evaluate`, `plot`, `export`.
 
 Exit codes: 0 on success; 2 on bad arguments or bad data, with a one-line error on stderr
 that names the problem; 3 when training diverged (NaN/Inf losses); 1 on an unexpected error
@@ -98,6 +98,10 @@ def _dispatch(args: object) -> int:
         from ganlib.cli.evaluate import run_evaluate
 
         return run_evaluate(args)  # type: ignore[arg-type]
+    if command == "export":
+        from ganlib.cli.export import run_export
+
+        return run_export(args)  # type: ignore[arg-type]
     if command == "plot":
         from ganlib.cli.plotting import run_plot
 

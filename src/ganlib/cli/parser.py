@@ -310,6 +310,19 @@ def _add_plot(sub: Any) -> None:
     p.add_argument("--out", metavar="DIR", help="folder for the PNG files (RUN_DIR/plots)")
 
 
+def _add_export(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write a run's generator as a TensorFlow SavedModel for serving",
+        description="Write RUN_DIR's generator (EMA weights when the run kept them) as a "
+        "SavedModel with signatures serving_default(z[, labels]) and sample(n, seed[, labels]); "
+        "tf.saved_model.load reads it without ganlib.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="folder written by ganlib train")
+    p.add_argument("--out", required=True, metavar="DIR", help="new folder for the SavedModel")
+    p.add_argument("--tflite", action="store_true", help="also write generator.tflite")
+
+
 def build_parser() -> GanlibArgumentParser:
     """The `ganlib` parser with its sub-commands.
 
@@ -333,4 +346,5 @@ def build_parser() -> GanlibArgumentParser:
     _add_sample(sub)
     _add_evaluate(sub)
     _add_plot(sub)
+    _add_export(sub)
     return parser
