@@ -47,6 +47,7 @@ MODULES = [
     "state",  # rendered on the trainer page
     "plots",
     "export",
+    "latent",
 ]
 MODULE_PAGES = ["losses", "optimizers", "models", "data", "trainer", "callbacks", "metrics", "cli"]
 

@@ -277,6 +277,27 @@ def _add_sample(sub: Any) -> None:
     p.add_argument(
         "--labels", type=_labels, metavar="L", help="class labels for a conditional GAN, e.g. 0,1,2"
     )
+    p.add_argument(
+        "--interpolate",
+        type=_labels,
+        metavar="SEEDS",
+        help="a grid of latent interpolations, one row per pair of seeds, e.g. 0,1,2",
+    )
+    p.add_argument(
+        "--spherical", action="store_true", help="with --interpolate: slerp instead of linear"
+    )
+    p.add_argument(
+        "--class-grid",
+        action="store_true",
+        help="conditional runs: one row per class, one column per noise seed from --seed on",
+    )
+    p.add_argument(
+        "--per-row",
+        type=positive_int,
+        metavar="N",
+        default=8,
+        help="points per interpolation row or noise columns of --class-grid (8)",
+    )
 
 
 def _add_evaluate(sub: Any) -> None:

@@ -127,6 +127,10 @@ def run_sample(args: argparse.Namespace) -> int:
         raise CLIError(f"--npz must name a .npz file; received {args.npz}")
     quiet_tensorflow_import()
     generator, config, source = load_generator(args.run_dir)
+    if getattr(args, "interpolate", None) is not None or getattr(args, "class_grid", False):
+        from ganlib.cli.latent_grids import run_latent_grid
+
+        return run_latent_grid(args, generator, config, source)
     samples, labels = generate(
         generator,
         args.n,
