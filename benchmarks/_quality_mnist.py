@@ -106,16 +106,28 @@ MNIST_CONFIGS = {
 DEFAULT_MNIST = ("classic_mlp", "dcgan_ns", "dcgan_hinge_sn", "wgan_gp")
 
 
-def _trainer_extras(config: MnistConfig) -> dict[str, Any]:
-    """GANTrainer arguments of the issue-12 blocks (augment=, pack=), when asked for."""
+def _trainer_extras(config: MnistConfig, d: Any) -> tuple[Any, dict[str, Any]]:
+    """The discriminator and GANTrainer arguments of the issue-12 blocks (augment=, pack=).
+
+    Where `GANTrainer` takes no `pack=` yet, a packed discriminator is wrapped with
+    `ganlib.models.packed` (fine without penalties: they would see unpacked inputs).
+    """
+    import inspect
+
+    from ganlib import GANTrainer, models
+
+    accepted = inspect.signature(GANTrainer.__init__).parameters
     extras: dict[str, Any] = {}
     if config.augment:
         from ganlib.augment import DiffAugment
 
         extras["augment"] = DiffAugment(config.augment, probability=0.0 if config.ada else 1.0)
     if config.pack > 1:
-        extras["pack"] = config.pack
-    return extras
+        if "pack" in accepted:
+            extras["pack"] = config.pack
+        else:
+            d = models.packed(d, config.pack)
+    return d, extras
 
 
 def build_mnist(config: MnistConfig, seed: int, jit: bool, spe: int = 1) -> Any:
@@ -126,6 +138,8 @@ def build_mnist(config: MnistConfig, seed: int, jit: bool, spe: int = 1) -> Any:
 
     keras.utils.set_random_seed(seed)
     d_extra: dict[str, Any] = {"minibatch_stddev": True} if config.mbstd else {}
+    if config.pack > 1:
+        d_extra["pack"] = config.pack
     if config.family == "mlp":
         g = models.MLPGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
         d = models.MLPDiscriminator((28, 28, 1), dropout=config.d_dropout, **d_extra).build()
@@ -146,14 +160,9 @@ def build_mnist(config: MnistConfig, seed: int, jit: bool, spe: int = 1) -> Any:
         penalties.append(losses.GradientPenalty(weight=config.penalty))
     if config.r1:
         penalties.append(losses.R1Penalty(weight=config.r1))
+    d, extras = _trainer_extras(config, d)
     trainer = GANTrainer(
-        g,
-        d,
-        loss=loss,
-        penalties=penalties,
-        d_steps=config.d_steps,
-        seed=seed,
-        **_trainer_extras(config),
+        g, d, loss=loss, penalties=penalties, d_steps=config.d_steps, seed=seed, **extras
     )
     trainer.compile(
         *optimizers.get(config.preset, **config.preset_overrides),

@@ -38,6 +38,8 @@ class ToyConfig:
     steps: int = 4000
     batch: int = 256
     spe: int = 50
+    pack: int = 1
+    drs_gammas: tuple[float, ...] = ()
     description: str = ""
 
 
@@ -101,14 +103,26 @@ def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
         batch_norm=config.batch_norm,
         output_activation=config.output,
     ).build()
-    d = models.MLPDiscriminator(input_shape=(2,), hidden_units=config.hidden[::-1]).build()
+    d = models.MLPDiscriminator(
+        input_shape=(2,), hidden_units=config.hidden[::-1], pack=config.pack
+    ).build()
+    extras: dict[str, Any] = {}
+    if config.pack > 1:
+        import inspect
+
+        if "pack" in inspect.signature(GANTrainer.__init__).parameters:
+            extras["pack"] = config.pack
+        else:  # until GANTrainer packs itself: penalties would see unpacked inputs
+            d = models.packed(d, config.pack)
     loss = losses.get(config.loss)
     if config.real_label != 1.0:
         loss = losses.NonSaturating(real_label=config.real_label)
     penalties: list[Any] = [losses.R1Penalty(weight=config.r1)] if config.r1 else []
     if config.gp:
         penalties.append(losses.GradientPenalty(weight=config.gp))
-    trainer = GANTrainer(g, d, loss=loss, penalties=penalties, d_steps=config.d_steps, seed=seed)
+    trainer = GANTrainer(
+        g, d, loss=loss, penalties=penalties, d_steps=config.d_steps, seed=seed, **extras
+    )
     overrides = dict(config.preset_overrides)
     if config.lr_decay:
         preset = optimizers.PRESETS[config.preset]
@@ -187,11 +201,38 @@ def run_toy(
                 prefix + "mode_counts": list(m.mode_counts),
             }
         )
+    for gamma in config.drs_gammas:
+        out.update(_drs(trainer, mixture, seed, gamma))
     return out
 
 
+def _drs(trainer: Any, mixture: Any, seed: int, gamma: float) -> dict[str, Any]:
+    """Mode metrics of 2,500 samples from discriminator rejection sampling (EMA generator)."""
+    import numpy as np
+
+    from ganlib import metrics
+    from ganlib.sampling import DiscriminatorRejectionSampler, generator_proposal
+
+    with trainer.ema_swapped():
+        propose = generator_proposal(trainer.generator)
+        sampler = DiscriminatorRejectionSampler(trainer.discriminator, gamma=gamma, burn_in=5000)
+        sampler.calibrate(
+            mixture.sample(5000, seed=50_000 + seed),
+            propose(5000, np.random.default_rng(60_000 + seed)),
+        )
+        samples = sampler.sample(propose, 2500, seed=10_000 + seed)
+    m = metrics.mixture_metrics(samples, mixture)
+    key = f"drs{gamma:g}_"
+    return {
+        key + "modes": m.modes_captured,
+        key + "hq": m.high_quality_fraction,
+        key + "reverse_kl": m.reverse_kl,
+        key + "acceptance": sampler.acceptance_rate,
+    }
+
+
 def toy_table(results: list[dict[str, Any]]) -> str:
-    """Mean ± SE per (dataset, config), beside PacGAN's Table 1."""
+    """Mean ± SE per (dataset, config, sampler), beside PacGAN's Table 1."""
     rows = []
     for dataset in ("ring", "grid"):
         k = 8 if dataset == "ring" else 25
@@ -200,25 +241,32 @@ def toy_table(results: list[dict[str, Any]]) -> str:
             if r["dataset"] == dataset:
                 groups.setdefault(r["config"], []).append(r)
         for name, rs in groups.items():
-            modes = mean_se([r["modes"] for r in rs])
-            hq = mean_se([100 * r["hq"] for r in rs])
-            kl = mean_se([r["reverse_kl"] for r in rs])
-            full = sum(r["modes"] == k for r in rs)
-            good = sum(r["modes"] == k and r["hq"] >= 0.95 for r in rs)
-            rows.append(
-                [
-                    dataset,
-                    f"ganlib {name}",
-                    len(rs),
-                    f"{modes[0]:.2f} ± {modes[1]:.2f}",
-                    f"{hq[0]:.1f} ± {hq[1]:.1f}",
-                    f"{kl[0]:.3f} ± {kl[1]:.3f}",
-                    f"{full}/{len(rs)}, {good}/{len(rs)}",
-                    f"{sum(r['steps'] for r in rs) // len(rs)}",
-                ]
-            )
+            prefixes = [("", "EMA")] + [
+                (key[: -len("modes")], f"EMA + DRS gamma={key[3:-6]}")
+                for key in rs[0]
+                if key.startswith("drs") and key.endswith("_modes")
+            ]
+            for prefix, sampler in prefixes:
+                modes = mean_se([r[prefix + "modes"] for r in rs])
+                hq = mean_se([100 * r[prefix + "hq"] for r in rs])
+                kl = mean_se([r[prefix + "reverse_kl"] for r in rs])
+                full = sum(r[prefix + "modes"] == k for r in rs)
+                good = sum(r[prefix + "modes"] == k and r[prefix + "hq"] >= 0.95 for r in rs)
+                rows.append(
+                    [
+                        dataset,
+                        f"ganlib {name} ({sampler})",
+                        len(rs),
+                        f"{modes[0]:.2f} ± {modes[1]:.2f}",
+                        f"{hq[0]:.1f} ± {hq[1]:.1f}",
+                        f"{kl[0]:.3f} ± {kl[1]:.3f}",
+                        f"{full}/{len(rs)}, {good}/{len(rs)}",
+                        f"{sum(r['steps'] for r in rs) // len(rs)}",
+                        f"{sum(r['seconds'] for r in rs) / len(rs):.0f}",
+                    ]
+                )
         for name, (m, h, kl_value) in PACGAN[dataset].items():
-            rows.append([dataset, f"PacGAN paper: {name}", "-", m, h, kl_value, "-", "-"])
+            rows.append([dataset, f"PacGAN paper: {name}", "-", m, h, kl_value, "-", "-", "-"])
     return format_table(
         [
             "data",
@@ -229,6 +277,7 @@ def toy_table(results: list[dict[str, Any]]) -> str:
             "reverse KL",
             "all modes; all + HQ>=95%",
             "steps",
+            "s/seed",
         ],
         rows,
     )

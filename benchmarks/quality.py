@@ -23,6 +23,7 @@ The runs behind docs/benchmarks.md (2-D in full, MNIST reduced), and the smoke t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--toy-seeds", type=int, default=10)
     p.add_argument("--toy-steps", type=int, default=None, help="override the configs' steps")
     p.add_argument(
+        "--drs",
+        default=None,
+        help="2-D: also score discriminator rejection sampling at these gammas (e.g. 0,1)",
+    )
+    p.add_argument("--pack", type=int, default=None, help="2-D: override the configs' pack")
+    p.add_argument(
         "--mnist",
         default="all",
         help=f"MNIST configs (comma list of {', '.join(MNIST_CONFIGS)}; all = "
@@ -69,7 +76,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--json", default=None, help="write all results to this JSON file")
     args = p.parse_args(argv)
     if args.quick:
-        args.toy, args.toy_seeds, args.toy_steps = "ring", 1, 20
+        args.toy, args.toy_seeds, args.toy_steps, args.drs = "ring", 1, 20, "0"
         args.mnist, args.seeds, args.budget_steps, args.n = "classic_mlp", 1, 3, 200
     if args.budget_steps is None and args.budget_minutes is None:
         args.budget_minutes = 10.0
@@ -89,6 +96,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for dataset in datasets:
         for name in (args.toy_configs or DEFAULT_TOY[dataset]).split(","):
             config = TOY_CONFIGS[name]
+            if args.drs is not None:
+                gammas = tuple(float(g) for g in args.drs.split(",") if g.strip())
+                config = dataclasses.replace(config, drs_gammas=gammas)
+            if args.pack is not None:
+                config = dataclasses.replace(config, pack=args.pack)
             print(f"{dataset} / {name}: {config.description}", flush=True)
             for seed in range(args.toy_seeds):
                 png = None
@@ -96,10 +108,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     png = images / f"bench_{dataset}_{name}.png"
                 r = run_toy(dataset, config, seed, args.toy_steps, png)
                 toy_results.append(r)
+                drs = "".join(
+                    f"; DRS gamma={g:g}: modes {r[f'drs{g:g}_modes']}, HQ "
+                    f"{100 * r[f'drs{g:g}_hq']:.1f}%, rKL {r[f'drs{g:g}_reverse_kl']:.3f}, "
+                    f"accepted {100 * r[f'drs{g:g}_acceptance']:.0f}%"
+                    for g in config.drs_gammas
+                )
                 print(
                     f"  seed {seed}: modes {r['modes']}, HQ {100 * r['hq']:.1f}%, "
                     f"rKL {r['reverse_kl']:.3f} (raw weights: {r['raw_modes']}, "
-                    f"{100 * r['raw_hq']:.1f}%), {r['steps']} steps in {r['seconds']:.0f} s",
+                    f"{100 * r['raw_hq']:.1f}%){drs}, {r['steps']} steps in {r['seconds']:.0f} s",
                     flush=True,
                 )
     if toy_results:
