@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 import keras
 import numpy as np
 
+from ganlib.models.packing import packed_shape
+
 DATA_HINT = "convert images with ganlib.data.from_array (float32 in [-1, 1]) before training"
 
 
@@ -104,8 +106,13 @@ def check_models(
     discriminator: keras.Model,
     latent_dim: int | None,
     num_classes: int | None,
+    pack: int = 1,
 ) -> ModelInfo:
-    """Checks that the two networks fit together; reads latent size, data shape and classes."""
+    """Checks that the two networks fit together; reads latent size, data shape and classes.
+
+    With `pack` = m > 1 the discriminator takes packs: the generator output with its last axis
+    multiplied by m (`ganlib.models.packed_shape`).
+    """
     g_in, d_in = _input_shapes(generator), _input_shapes(discriminator)
     if len(g_in) not in (1, 2) or len(d_in) not in (1, 2):
         raise ValueError(
@@ -129,7 +136,13 @@ def check_models(
             f"Received: latent_dim={latent_dim}"
         )
     g_out = tuple(generator.outputs[0].shape[1:])
-    if g_out != d_in[0]:
+    if pack > 1 and packed_shape(g_out, pack) != d_in[0]:
+        raise ValueError(
+            f"With pack={pack} the discriminator must take packed inputs of shape "
+            f"{packed_shape(g_out, pack)} (the generator output {g_out}, last axis x{pack}; "
+            f"e.g. a builder with pack={pack}). Received discriminator input shape {d_in[0]}"
+        )
+    if pack == 1 and g_out != d_in[0]:
         raise ValueError(
             f"Generator output shape {g_out} must equal the discriminator input shape {d_in[0]}."
         )

@@ -27,7 +27,18 @@ from ganlib._trainer_checks import (
     check_sample_args,
     sample_labels,
 )
+from ganlib._trainer_quality import (
+    AUGMENT_STATE,
+    augment_variable,
+    check_augment,
+    check_fit_batches,
+    discriminator_input,
+    replica_share,
+    sample_with,
+)
 from ganlib.distribute import is_multi_worker, replica_draw, replica_rows, strategy_logs
+from ganlib.models.packing import check_pack
+from ganlib.sampling import check_truncation
 from ganlib.state import TrainerState
 
 __all__ = ["GANTrainer"]
@@ -52,6 +63,12 @@ class GANTrainer(TrainerState, keras.Model):
         num_classes: number of classes of a conditional GAN; read from the generator's
             `Embedding` layer when omitted.
         seed: seed of the trainer's latent/label RNG (its state is checkpointed).
+        augment: a `ganlib.augment.DiffAugment` policy (or a policy string, or a callable
+            `(x, seed) -> x`) applied to every discriminator input, real and generated, in
+            both updates and under the penalties (docs/quality.md). Its probability is the
+            trainer's state `augment_probability` (ADA's `p`), checkpointed.
+        pack: PacGAN's pack size m: the discriminator judges m samples at once and must take
+            packed inputs (a builder with `pack=m`); batches must divide by m.
 
     Example:
         >>> import keras
@@ -79,6 +96,8 @@ class GANTrainer(TrainerState, keras.Model):
         latent_dim: int | None = None,
         num_classes: int | None = None,
         seed: int | None = None,
+        augment: Any = None,
+        pack: int = 1,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -91,7 +110,8 @@ class GANTrainer(TrainerState, keras.Model):
         self.penalties = penalties
         self.d_steps = d_steps
         self.g_steps = g_steps
-        info = check_models(generator, discriminator, latent_dim, num_classes)
+        self.pack = check_pack(pack, 2 if len(getattr(generator, "inputs", ())) == 2 else None)
+        info = check_models(generator, discriminator, latent_dim, num_classes, pack=self.pack)
         self.conditional, self.latent_shape = info.conditional, info.latent_shape
         self.latent_dim, self.data_shape = info.latent_dim, info.data_shape
         self.num_classes: int | None = info.num_classes
@@ -119,6 +139,12 @@ class GANTrainer(TrainerState, keras.Model):
         self.restored_epoch: int | None = None
         self._eval_draws: int | None = None
         self._init_state()
+        self.augment = check_augment(augment)
+        self.augment_probability: keras.Variable | None = None
+        if self.augment is not None:
+            self.augment_probability = augment_variable(self.augment)
+            self.track_state(AUGMENT_STATE, self.augment_probability)
+            self.track_metric("d_real_sign")
         self.built = True
 
     def track_metric(self, name: str) -> None:
@@ -132,6 +158,18 @@ class GANTrainer(TrainerState, keras.Model):
         if name in self._trackers:
             raise ValueError(f"A metric named {name!r} is already tracked.")
         self._trackers[name] = keras.metrics.Mean(name=name)
+
+    def set_augment_probability(self, p: float) -> None:
+        """Sets the augmentation probability (ADA's `p`, in [0, 1]) of the `augment` policy."""
+        if self.augment_probability is None:
+            raise ValueError("This trainer has no `augment` policy: pass GANTrainer(augment=...).")
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ValueError(f"`p` must be a number in [0, 1]. Received: p={p!r}")
+        self.augment_probability.assign(float(p))
+
+    def discriminator_input(self, x: tf.Tensor) -> tf.Tensor:
+        """What the discriminator sees of a batch: `augment`ed, then packed in m-tuples."""
+        return discriminator_input(self, x)
 
     # ------------------------------------------------------------------- compile
     def compile(
@@ -232,10 +270,13 @@ class GANTrainer(TrainerState, keras.Model):
         penalty's name) to values averaged into the epoch metrics. Override to change the D
         objective; `train_step` and `test_step` both call it.
         """
+        real, fake = self.discriminator_input(real), self.discriminator_input(fake)
         real_out = self.discriminate(real, labels)
         fake_out = self.discriminate(fake, labels)
         loss = _flat(self.loss_fn.discriminator(real_out, fake_out, reduction="none"))
         logs = {"d_real": real_out, "d_fake": fake_out}
+        if self.augment is not None:
+            logs["d_real_sign"] = tf.sign(real_out)
         d_labels = None if labels is None else self._labels_for(self.discriminator, labels)
         for p in self.penalties:
             value = p(
@@ -259,11 +300,11 @@ class GANTrainer(TrainerState, keras.Model):
         Returns `(loss, logs)` like `discriminator_loss`; `train_step` and `test_step` both
         call it.
         """
-        fake_out = self.discriminate(fake, labels)
+        fake_out = self.discriminate(self.discriminator_input(fake), labels)
         if self.loss_fn.generator_needs_real:
             if real is None:
                 raise ValueError(f"{self.loss_fn!r} needs the real batch: pass `real`.")
-            real_out = self.discriminate(real, real_labels)
+            real_out = self.discriminate(self.discriminator_input(real), real_labels)
             loss = self.loss_fn.generator(fake_out, real_out, reduction="none")
         else:
             loss = self.loss_fn.generator(fake_out, reduction="none")
@@ -281,13 +322,11 @@ class GANTrainer(TrainerState, keras.Model):
 
     @staticmethod
     def _replica_mean(value: tf.Tensor, batch: tf.Tensor, global_batch: tf.Tensor) -> tf.Tensor:
-        """Per-replica share of a global-batch mean: sums over replicas to the global mean."""
-        value = tf.cast(value, "float32")
-        if value.shape.rank:
-            return tf.nn.compute_average_loss(
-                tf.reshape(value, [-1]), global_batch_size=global_batch
-            )
-        return value * tf.cast(batch, "float32") / tf.cast(global_batch, "float32")
+        """Per-replica share of a global-batch mean: sums over replicas to the global mean.
+
+        Per-example vectors may be shorter than the batch (one value per pack with `pack`).
+        """
+        return replica_share(value, batch, global_batch)
 
     def _unpack(self, data: Any) -> tuple[tf.Tensor, tf.Tensor | None]:
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
@@ -366,6 +405,7 @@ class GANTrainer(TrainerState, keras.Model):
             raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size}")
         if isinstance(x, np.ndarray):
             check_array(x, y, self.data_shape, self.conditional, self.num_classes)
+        check_fit_batches(self, x, batch_size)
         return super().fit(x, y, batch_size=batch_size, **kwargs)
 
     def sample(
@@ -375,6 +415,8 @@ class GANTrainer(TrainerState, keras.Model):
         seed: int | None = None,
         batch_size: int = 256,
         use_ema: bool = True,
+        truncation: float | None = None,
+        rejection: Any = None,
     ) -> np.ndarray:
         """Generates `n` samples as a float32 array from the noise of `seed`.
 
@@ -384,22 +426,16 @@ class GANTrainer(TrainerState, keras.Model):
         `numpy.random.default_rng(seed)`, independent of the training RNG.
         A conditional GAN uses `labels` (length `n`) or, when omitted, classes `0, 1, 2, ...`
         in turn. When the trainer holds EMA weights (`GeneratorEMA`), they are used unless
-        `use_ema=False`.
+        `use_ema=False`. `truncation=psi` redraws every latent value with `|z| > psi`
+        (`ganlib.sampling.truncated_normal`); `rejection` is a discriminator-driven sampler
+        (`ganlib.sampling.DiscriminatorRejectionSampler` or `MetropolisHastingsSampler`,
+        unconditional GANs) that keeps or chains the generator's samples.
         """
         check_sample_args(n, batch_size)
-        rng = np.random.default_rng(seed)
-        z = rng.standard_normal((int(n), *self.latent_shape)).astype("float32")
+        truncation = check_truncation(truncation)
         label_array = sample_labels(n, labels, self.conditional, self.num_classes)
         with self.ema_swapped(use_ema):
-            parts = []
-            for start in range(0, int(n), batch_size):
-                zb = tf.constant(z[start : start + batch_size])
-                lb = None if label_array is None else tf.constant(label_array[start:][:batch_size])
-                out = self.generate(zb, lb, training=False)
-                parts.append(keras.ops.convert_to_numpy(out).astype("float32"))
-        if not parts:
-            return np.zeros((0, *self.data_shape), dtype="float32")
-        return np.concatenate(parts)
+            return sample_with(self, n, label_array, seed, batch_size, truncation, rejection)
 
     # ------------------------------------------------------------- checkpoints
     def core_checkpoint_groups(self) -> dict[str, list[Any]]:

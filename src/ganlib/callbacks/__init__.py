@@ -3,11 +3,12 @@
 Example:
     >>> from ganlib import callbacks
     >>> sorted(callbacks.__all__)[:3]
-    ['DivergenceGuard', 'GANCheckpoint', 'GeneratorEMA']
+    ['AdaptiveAugmentation', 'DivergenceGuard', 'GANCheckpoint']
 """
 
 from __future__ import annotations
 
+from ganlib.callbacks.adaptive import AdaptiveAugmentation
 from ganlib.callbacks.checkpointing import GANCheckpoint
 from ganlib.callbacks.divergence import DivergenceGuard
 from ganlib.callbacks.ema import GeneratorEMA
@@ -16,6 +17,7 @@ from ganlib.callbacks.sample_grid import SampleGrid, image_grid, image_summary, 
 from ganlib.callbacks.tensorboard import TensorBoardSamples, scalar_summary
 
 __all__ = [
+    "AdaptiveAugmentation",
     "DivergenceGuard",
     "GANCheckpoint",
     "GeneratorEMA",
