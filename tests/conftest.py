@@ -29,3 +29,26 @@ def mnist_dir() -> Path:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished 4-step `ganlib train` run on 32 ring points, shared by the session (copy it
+    before changing it): checkpoints at steps 2 and 4, `generator.keras`, `metrics.csv`."""
+    from _badinput import train_tiny_run
+
+    return train_tiny_run(tmp_path_factory.mktemp("tiny_run"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Prints how many distinct bad inputs the bad-input tests tried (tests/_badinput.py)."""
+    import sys
+
+    module = sys.modules.get("_badinput")
+    seen = getattr(module, "SEEN", None)
+    if seen:
+        kinds: dict[str, int] = {}
+        for kind, _ in seen:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+        terminalreporter.write_line(f"distinct bad inputs tried: {len(seen)} ({detail})")

@@ -25,7 +25,19 @@ def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str,
 def fake_run(tmp_path: Path) -> Path:
     folder = tmp_path / "run"
     folder.mkdir()
-    RunConfig(dataset="ring", kind="ring", steps=3, data_shape=[2]).save(folder)
+    from ganlib import models
+
+    RunConfig(
+        dataset="ring",
+        kind="ring",
+        steps=3,
+        data_shape=[2],
+        num_examples=50_000,
+        steps_per_epoch=3,
+        total_steps=3,
+        generator=models.serialize(models.MLPGenerator(100, (2,))),
+        discriminator=models.serialize(models.MLPDiscriminator((2,))),
+    ).save(folder)
     return folder
 
 

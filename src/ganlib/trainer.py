@@ -18,6 +18,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganlib._entry_checks import (
+    check_discriminator_output,
+    check_sample_labels,
+    empty_batch_errors,
+    guard_empty_batches,
+)
 from ganlib._trainer_checks import (
     DATA_HINT,
     check_array,
@@ -112,6 +118,7 @@ class GANTrainer(TrainerState, keras.Model):
         self.g_steps = g_steps
         self.pack = check_pack(pack, 2 if len(getattr(generator, "inputs", ())) == 2 else None)
         info = check_models(generator, discriminator, latent_dim, num_classes, pack=self.pack)
+        check_discriminator_output(self, GANTrainer, discriminator, loss)
         self.conditional, self.latent_shape = info.conditional, info.latent_shape
         self.latent_dim, self.data_shape = info.latent_dim, info.data_shape
         self.num_classes: int | None = info.num_classes
@@ -398,7 +405,10 @@ class GANTrainer(TrainerState, keras.Model):
     def fit(
         self, x: Any = None, y: Any = None, batch_size: int | None = None, **kwargs: Any
     ) -> Any:
-        """`keras.Model.fit`, after checking numpy inputs (dtype, shape, labels)."""
+        """`keras.Model.fit`, after checking numpy inputs (dtype, shape, labels).
+
+        A `tf.data` stream is checked batch by batch: an empty batch raises `ValueError`.
+        """
         if self.g_optimizer is None:
             raise RuntimeError("Call compile() before fit().")
         if batch_size is not None and (isinstance(batch_size, bool) or batch_size <= 0):
@@ -406,7 +416,10 @@ class GANTrainer(TrainerState, keras.Model):
         if isinstance(x, np.ndarray):
             check_array(x, y, self.data_shape, self.conditional, self.num_classes)
         check_fit_batches(self, x, batch_size)
-        return super().fit(x, y, batch_size=batch_size, **kwargs)
+        if isinstance(x, tf.data.Dataset):
+            x = guard_empty_batches(x)
+        with empty_batch_errors():
+            return super().fit(x, y, batch_size=batch_size, **kwargs)
 
     def sample(
         self,
@@ -433,6 +446,7 @@ class GANTrainer(TrainerState, keras.Model):
         """
         check_sample_args(n, batch_size)
         truncation = check_truncation(truncation)
+        check_sample_labels(labels, self.num_classes)
         label_array = sample_labels(n, labels, self.conditional, self.num_classes)
         with self.ema_swapped(use_ema):
             return sample_with(self, n, label_array, seed, batch_size, truncation, rejection)

@@ -168,6 +168,7 @@ def _load_file(path: str, with_labels: bool) -> tuple[np.ndarray, np.ndarray | N
 def load_data(config: RunConfig) -> LoadedData:
     """Loads the run's data set as arrays (float32 in [-1, 1] for images)."""
     from ganlib import data
+    from ganlib.cli._datafiles import check_array_file, read_all_images
 
     kind, labels = config.kind, config.conditional
     if config.data is not None and kind not in ("mnist", "fashion-mnist"):
@@ -188,7 +189,7 @@ def load_data(config: RunConfig) -> LoadedData:
         dataset = data.image_folder(
             config.dataset, size, batch_size=256, with_labels=labels, shuffle=False
         )
-        parts = list(dataset.as_numpy_iterator())
+        parts = read_all_images(dataset, config.dataset)
         if labels:
             return LoadedData(
                 np.concatenate([p[0] for p in parts]),
@@ -196,6 +197,7 @@ def load_data(config: RunConfig) -> LoadedData:
             )
         return LoadedData(np.concatenate(parts))
     if kind == "file":
+        check_array_file(config.dataset)
         raw_x, raw_y = _load_file(config.dataset, labels)
         converted = data.from_array(raw_x, raw_y)
         if isinstance(converted, tuple):

@@ -38,6 +38,9 @@ def run_demo(args: argparse.Namespace) -> int:
     from ganlib.cli._setup import quiet_tensorflow_import
 
     start = time.perf_counter()  # TensorFlow's import counts too
+    from ganlib.cli._runfolder import check_out_text
+
+    check_out_text(args.out)
     quiet_tensorflow_import()
     import keras
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ganlib.cli._limits import check_samples_fit
 from ganlib.cli._setup import CLIError, load_data, mixture_of, quiet_tensorflow_import
 from ganlib.cli.sample import generate, load_generator
 
@@ -64,6 +65,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     generator, config, source = load_generator(folder)
     if config is None:
         raise CLIError(f"{folder} has no config.json: the real data to compare with is unknown")
+    check_samples_fit(args.n, tuple(config.data_shape))
     target = folder / EVALUATION_FILE
     mixture = mixture_of(config.kind)
     if config.is_points:

@@ -78,6 +78,23 @@ def positive_int(text: str) -> int:
     return value
 
 
+MAX_D_STEPS = 100
+"""Largest `--d-steps` (discriminator steps per training step; WGAN-GP uses 5)."""
+
+
+def d_steps_int(text: str) -> int:
+    """argparse type: discriminator steps per step, an integer in [1, MAX_D_STEPS].
+
+    Example:
+        >>> d_steps_int("5")
+        5
+    """
+    value = positive_int(text)
+    if value > MAX_D_STEPS:
+        raise argparse.ArgumentTypeError(f"must be an integer <= {MAX_D_STEPS}, got {value}")
+    return value
+
+
 def non_negative_int(text: str) -> int:
     """argparse type: an integer >= 0 (seeds)."""
     try:
@@ -161,6 +178,8 @@ def _labels(text: str) -> list[int]:
         ) from None
     if not values or min(values) < 0:
         raise argparse.ArgumentTypeError(f"must be non-negative integers, got {text!r}")
+    if max(values) > MAX_INT:
+        raise argparse.ArgumentTypeError(f"must be integers <= {MAX_INT}, got {max(values)}")
     return values
 
 
@@ -215,7 +234,7 @@ def _add_train(sub: Any) -> None:
     )
     p.add_argument("--lr", type=positive_float, help="learning rate of both networks (preset's)")
     p.add_argument(
-        "--d-steps", type=positive_int, metavar="N", help="discriminator steps per step (preset's)"
+        "--d-steps", type=d_steps_int, metavar="N", help="discriminator steps per step (preset's)"
     )
     p.add_argument("--seed", type=non_negative_int, metavar="S", help="random seed (0)")
     p.add_argument("--out", metavar="DIR", help="run folder (runs/<dataset>)")

@@ -8,6 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from ganlib.cli._datafiles import check_keras_file
+from ganlib.cli._limits import check_builders, check_samples_fit, load_run_config
+from ganlib.cli._runfolder import check_writable
 from ganlib.cli._setup import CLIError, make_trainer, mixture_of, quiet_tensorflow_import
 from ganlib.cli.config import CONFIG_FILE, RunConfig
 
@@ -29,9 +32,12 @@ def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
     folder = Path(run_dir)
     if not folder.is_dir():
         raise FileNotFoundError(f"run folder not found: {folder}")
-    config = RunConfig.load(folder) if (folder / CONFIG_FILE).is_file() else None
+    config = load_run_config(folder) if (folder / CONFIG_FILE).is_file() else None
+    if config is not None:
+        check_builders(config)
     path = folder / GENERATOR_FILE
     if path.is_file():
+        check_keras_file(path)
         return keras.saving.load_model(path, safe_mode=True, compile=False), config, path
     if config is None:
         raise FileNotFoundError(
@@ -89,6 +95,7 @@ def generate(
     if not conditional and labels:
         raise CLIError("--labels is only for conditional runs; this generator takes no labels")
     latent = tuple(int(s) for s in generator.inputs[0].shape[1:])
+    check_samples_fit(n, tuple(int(s) for s in generator.outputs[0].shape[1:]))
     z = np.random.default_rng(seed).standard_normal((n, *latent)).astype("float32")
     if not conditional:
         return np.asarray(generator.predict(z, batch_size=256, verbose=0), "float32"), None
@@ -125,6 +132,9 @@ def run_sample(args: argparse.Namespace) -> int:
         raise CLIError(f"--out must name a .png file; received {args.out}")
     if args.npz is not None and Path(args.npz).suffix.lower() != ".npz":
         raise CLIError(f"--npz must name a .npz file; received {args.npz}")
+    check_writable(out.parent, "--out")
+    if args.npz is not None:
+        check_writable(Path(args.npz).parent, "--npz")
     quiet_tensorflow_import()
     generator, config, source = load_generator(args.run_dir)
     if getattr(args, "interpolate", None) is not None or getattr(args, "class_grid", False):

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ganlib.cli._limits import check_builders, load_run_config
+from ganlib.cli._runfolder import check_new_out, check_out_text, resume_point
 from ganlib.cli._setup import (
     CLIError,
     LoadedData,
@@ -120,6 +122,7 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
     _length(config, epochs, steps, math.ceil(config.num_examples / config.batch_size))
     g, d = build_builders(config)
     config.generator, config.discriminator = models.serialize(g), models.serialize(d)
+    check_builders(config, "the command line")
 
 
 def _new_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
@@ -127,14 +130,14 @@ def _new_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
 
     if args.dataset is None:
         raise CLIError("DATASET is required (or continue a run with --resume --out RUN_DIR)")
+    check_out_text(args.out)
     kind, dataset = dataset_kind(args.dataset)
-    out = Path(args.out) if args.out else Path("runs") / Path(dataset).stem
-    if out.exists() and not out.is_dir():
-        raise CLIError(f"--out must be a folder; {out} is a file")
+    out = Path(args.out) if args.out is not None else Path("runs") / Path(dataset).stem
     if (out / CONFIG_FILE).exists():
         raise CLIError(
             f"{out} already holds a run: add --resume to continue it, or choose another --out"
         )
+    check_new_out(out, kind, dataset)
     quiet_tensorflow_import()
     options = _explicit(args)
     loss, preset, gp = _loss_and_preset(options.get("loss"), options.get("preset"))
@@ -144,10 +147,11 @@ def _new_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
 
 
 def _resumed_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
-    if not args.out:
+    check_out_text(args.out)
+    if args.out is None:
         raise CLIError("--resume needs --out RUN_DIR: the run folder to continue")
     out = Path(args.out)
-    stored = RunConfig.load(out)
+    stored = load_run_config(out)
     quiet_tensorflow_import()
     asked = RunConfig.from_dict(stored.to_dict())
     for name, value in _explicit(args).items():
@@ -159,6 +163,7 @@ def _resumed_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
         raise CLIError(
             f"--resume: the arguments conflict with {out / CONFIG_FILE}: " + "; ".join(differences)
         )
+    check_builders(stored)
     if args.epochs is not None or args.steps is not None:
         _length(stored, args.epochs, args.steps, stored.steps_per_epoch)
     return stored, out
@@ -272,8 +277,10 @@ def run_train(args: argparse.Namespace) -> int:
                 "--tensorboard needs the tensorboard package (Keras's TensorBoard callback "
                 "uses it): pip install 'ganlib[tensorboard]'"
             )
+    resume_from = None
     if args.resume:
         config, out = _resumed_config(args)
+        resume_from = resume_point(out)  # refuses, changing nothing, when work would be lost
         loaded = load_data(config)
         if list(loaded.x.shape[1:]) != config.data_shape or len(loaded.x) != config.num_examples:
             raise CLIError(
@@ -288,7 +295,6 @@ def run_train(args: argparse.Namespace) -> int:
     import keras
 
     from ganlib import callbacks
-    from ganlib.checkpoint import latest_checkpoint
     from ganlib.cli import EXIT_DIVERGED
     from ganlib.cli._setup import batches, make_trainer, progress_verbosity
 
@@ -297,8 +303,8 @@ def run_train(args: argparse.Namespace) -> int:
     ema = callbacks.GeneratorEMA(decay=0.999) if config.ema else None
     checkpoints = out / CHECKPOINT_DIR
     initial_epoch = 0
-    if args.resume and latest_checkpoint(checkpoints) is not None:
-        initial_epoch = trainer.restore(checkpoints)
+    if resume_from is not None:
+        initial_epoch = trainer.restore(resume_from)
     # Written once everything before training worked: a refused command leaves no run behind.
     out.mkdir(parents=True, exist_ok=True)
     config.save(out)

@@ -13,7 +13,7 @@ Example:
 from __future__ import annotations
 
 from ganlib.data.arrays import ValueRange, from_array, scale_to_symmetric
-from ganlib.data.folders import IMAGE_EXTENSIONS, image_folder
+from ganlib.data.folders import IMAGE_EXTENSIONS, first_undecodable_image, image_folder
 from ganlib.data.idx import IDX_DTYPES, parse_idx, read_idx, write_idx
 from ganlib.data.mixtures import Mixture, grid, grid_mixture, ring, ring_mixture
 from ganlib.data.mnist import DataNotFoundError, load_fashion_mnist, load_mnist
@@ -29,6 +29,7 @@ __all__ = [
     "dilate",
     "edge_map",
     "erode",
+    "first_undecodable_image",
     "from_array",
     "grid",
     "grid_mixture",

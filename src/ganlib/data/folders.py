@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import tensorflow as tf
 
-__all__ = ["IMAGE_EXTENSIONS", "image_folder"]
+__all__ = ["IMAGE_EXTENSIONS", "first_undecodable_image", "image_folder"]
 
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 """File extensions Keras's image loader reads.
@@ -19,6 +19,54 @@ Example:
     >>> ".png" in IMAGE_EXTENSIONS
     True
 """
+
+
+# What each image format's file starts with (Keras decodes by content, not by extension).
+_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _check_header(path: Path) -> None:
+    """Refuses an empty file or one that is no image at all, naming it (cheap: 8 bytes)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError as error:
+        raise ValueError(f"cannot read image file {path}: {error.strerror}") from None
+    if not head:
+        raise ValueError(f"image file {path} is empty (0 bytes); remove or replace it")
+    if not head.startswith(_SIGNATURES):
+        raise ValueError(
+            f"{path} is not a PNG, JPEG, GIF or BMP image (it starts with {head!r}); "
+            "remove or replace it"
+        )
+
+
+def first_undecodable_image(path: str | os.PathLike[str]) -> tuple[Path, str] | None:
+    """The first image under ``path`` that TensorFlow cannot decode, with the reason, or None.
+
+    Use it to name the file behind a decoding error of ``image_folder``'s stream (a truncated
+    or damaged image whose header looks valid).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "cut.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(20))
+        >>> bad, reason = first_undecodable_image(folder)
+        >>> bad.name
+        'cut.png'
+    """
+    import tensorflow as tf
+
+    for file in sorted(_image_files(Path(path))):
+        try:
+            tf.io.decode_image(tf.io.read_file(str(file)), expand_animations=False)
+        except (tf.errors.InvalidArgumentError, tf.errors.OpError) as error:
+            return file, " ".join(str(error.message).split()).split(" [[")[0]
+    return None
+
+
+def _image_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS]
 
 
 def _size(size: int | tuple[int, int]) -> tuple[int, int]:
@@ -62,7 +110,9 @@ def image_folder(
         seed: Shuffle seed.
 
     Raises:
-        ValueError: missing folder, no images in it, or bad arguments.
+        ValueError: missing folder, no images in it, an empty file or one that is no image
+            (naming the file), or bad arguments. A damaged image with a valid header fails
+            while streaming; ``first_undecodable_image(path)`` then names it.
 
     Example:
         >>> import tempfile, numpy as np, tensorflow as tf
@@ -85,7 +135,7 @@ def image_folder(
         raise ValueError(
             f'`color_mode` must be "rgb", "grayscale" or "rgba". Received: {color_mode!r}'
         )
-    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS]
+    files = _image_files(folder)
     if not files:
         raise ValueError(f"no images ({', '.join(IMAGE_EXTENSIONS)}) found under {folder}")
     if with_labels and not any(p.parent != folder for p in files):
@@ -93,6 +143,9 @@ def image_folder(
             f"`with_labels=True` needs one sub-folder per class under {folder}; "
             "all images are at its top level"
         )
+
+    for file in files:
+        _check_header(file)
 
     import keras
     import tensorflow as tf

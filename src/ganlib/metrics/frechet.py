@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ganlib.metrics._checks import check_covariance
+
 __all__ = ["frechet_distance", "trace_sqrt_product"]
 
 
@@ -20,6 +22,7 @@ def _as_moments(mu: object, sigma: object, name: str) -> tuple[np.ndarray, np.nd
         )
     if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(cov))):
         raise ValueError(f"`mu{name}` and `sigma{name}` must be finite (no NaN or inf).")
+    check_covariance(cov, f"sigma{name}")
     return mean, cov
 
 
@@ -83,5 +86,12 @@ def frechet_distance(
             f"Received: mu1.shape={m1.shape}, mu2.shape={m2.shape}"
         )
     diff = m1 - m2
-    value = diff @ diff + np.trace(s1) + np.trace(s2) - 2.0 * trace_sqrt_product(s1, s2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = diff @ diff + np.trace(s1) + np.trace(s2) - 2.0 * trace_sqrt_product(s1, s2)
+    if not np.isfinite(value):
+        raise ValueError(
+            "The Fréchet distance overflows float64 for these moments; rescale the features. "
+            f"Received: max |mu| = {max(np.abs(m1).max(), np.abs(m2).max()):.3g}, "
+            f"max |sigma| = {max(np.abs(s1).max(), np.abs(s2).max()):.3g}"
+        )
     return float(max(value, 0.0))
