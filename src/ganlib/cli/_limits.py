@@ -104,6 +104,17 @@ def check_builders(config: RunConfig, source: str = "config.json") -> tuple[Any,
     g, d = built
     if not hasattr(g, "latent_dim") or hasattr(d, "latent_dim"):
         raise CLIError(f"{source}: `generator`/`discriminator` hold builders of the wrong role")
+    shape = tuple(config.data_shape)
+    classes = config.num_classes if config.conditional else None
+    for found, wanted, what in (
+        (g.latent_dim, config.latent_dim, "generator latent_dim"),
+        (g.output_shape, shape, "generator output_shape"),
+        (d.input_shape, shape, "discriminator input_shape"),
+        (g.num_classes, classes, "generator num_classes"),
+        (d.num_classes, classes, "discriminator num_classes"),
+    ):
+        if found != wanted:
+            raise CLIError(f"{source}: the {what} is {found}, but the run's settings give {wanted}")
     batch = min(config.batch_size, max(config.num_examples, 1))
     total = builder_bytes(g, batch) + builder_bytes(d, 2 * batch)
     check_fits(
