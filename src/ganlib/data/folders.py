@@ -50,7 +50,7 @@ def first_undecodable_image(path: str | os.PathLike[str]) -> tuple[Path, str] | 
     Example:
         >>> import tempfile, pathlib
         >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "cut.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(20))
+        >>> _ = (folder / "cut.png").write_bytes(bytes(range(40)))  # no image
         >>> bad, reason = first_undecodable_image(folder)
         >>> bad.name
         'cut.png'
