@@ -216,6 +216,10 @@ _TAMPER: list[tuple[str, Any]] = [
     *[("format", v) for v in ["other", None, 1]],
     *[("generator", v) for v in [None, [], {}, {"name": "nope"}, {"name": "mlp_generator"}]],
     *[("discriminator", v) for v in [None, "x", {"name": "mlp_generator", "config": {}}]],
+    *[("r1", v) for v in [-1.0, float("nan"), float("inf"), "0.1"]],
+    *[("pack", v) for v in [0, -2, 10**6, 1.5]],
+    *[("augment", v) for v in ["rotate", "", 3, "color,,zoom"]],
+    *[("lr_decay", v) for v in [1, "yes"]],
     ("extra_field", 1),
 ]
 

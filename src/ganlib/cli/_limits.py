@@ -8,6 +8,7 @@ count with the memory available now. Errors are `CLIError` (one line, exit code 
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import math
 import os
@@ -16,7 +17,7 @@ from typing import Any
 
 from ganlib.cli._setup import CLIError
 from ganlib.cli.config import RunConfig
-from ganlib.cli.parser import ARCHS, LOSSES, MAX_D_STEPS, MAX_INT, PRESETS
+from ganlib.cli.parser import ARCHS, LOSSES, MAX_D_STEPS, MAX_INT, PRESETS, _augment_policy
 
 __all__ = [
     "KINDS",
@@ -172,6 +173,14 @@ def check_run_values(config: RunConfig, source: str, folder: Path | None = None)
         raise _bad(source, "gp_weight", config.gp_weight, "a finite number >= 0")
     if config.lr is not None and not (math.isfinite(config.lr) and config.lr > 0):
         raise _bad(source, "lr", config.lr, "null or a finite number > 0")
+    if not (math.isfinite(config.r1) and config.r1 >= 0):
+        raise _bad(source, "r1", config.r1, "a finite number >= 0")
+    _in_range(source, "pack", config.pack, 1, max(1, min(config.batch_size, MAX_INT)))
+    if config.augment is not None:
+        try:
+            _augment_policy(config.augment)
+        except argparse.ArgumentTypeError as error:
+            raise _bad(source, "augment", config.augment, f"null or a policy ({error})") from None
     shape = config.data_shape
     if not shape or not all(isinstance(s, int) and 1 <= s <= MAX_INT for s in shape):
         raise _bad(source, "data_shape", shape, "a non-empty list of positive integers")
