@@ -182,3 +182,19 @@ def test_out_over_an_earlier_runs_files_refused(
         fails_cleanly(
             ["train", "ring", "--out", str(out)], capsys, watch=tmp_path, expect="earlier run"
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scale", [3e7, 1e12])
+def test_huge_range_vectors_train_and_resume_to_completion(
+    scale: float, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17 item 2 end to end: the per-epoch plot no longer breaks a wide-range run."""
+    points = np.random.default_rng(0).normal(size=(32, 2)).astype("float32") * scale
+    np.save(tmp_path / "wide.npy", points)
+    run = tmp_path / "run"
+    argv = ["train", str(tmp_path / "wide.npy"), "--steps", "2", "--batch-size", "16"]
+    assert main([*argv, "--out", str(run)]) == 0
+    assert main(["train", "--resume", "--out", str(run), "--steps", "4"]) == 0
+    assert "4 steps (2 now" in capsys.readouterr().out
+    assert sorted(p.name for p in (run / "samples").iterdir())[-1] == "samples_epoch_0002.png"
