@@ -69,6 +69,10 @@ def test_r1_is_taken_on_packed_inputs_and_losses_average_over_packs() -> None:
     np.testing.assert_allclose(
         loss.numpy(), np.reshape(base, -1) + 3.0 * logs["r1"].numpy(), rtol=1e-5
     )
+    # WGAN-GP on packed inputs: one interpolation weight and one gradient norm per pack
+    gp_trainer = _trainer(pack=2, penalties=[losses.GradientPenalty()])
+    _, gp_logs = gp_trainer.discriminator_loss(real, fake)
+    assert gp_logs["gp"].shape == (4,)
     # the per-replica share of a packed (B/m,) vector is its mean on one device
     share = trainer._replica_mean(loss, tf.constant(8), tf.constant(8))
     np.testing.assert_allclose(share.numpy(), loss.numpy().mean(), rtol=1e-6)
