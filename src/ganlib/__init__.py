@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "CycleGANTrainer",
     "GANTrainer",
+    "TranslationTrainer",
     "__version__",
     "callbacks",
     "data",
@@ -29,7 +31,9 @@ _SUBMODULES = {"callbacks", "data", "losses", "metrics", "models", "optimizers"}
 
 if TYPE_CHECKING:
     from ganlib import callbacks, data, losses, metrics, models, optimizers
+    from ganlib.cycle_trainer import CycleGANTrainer
     from ganlib.trainer import GANTrainer
+    from ganlib.translation_trainer import TranslationTrainer
 
 
 def __getattr__(name: str) -> Any:
@@ -37,6 +41,14 @@ def __getattr__(name: str) -> Any:
         from ganlib.trainer import GANTrainer
 
         return GANTrainer
+    if name == "TranslationTrainer":
+        from ganlib.translation_trainer import TranslationTrainer
+
+        return TranslationTrainer
+    if name == "CycleGANTrainer":
+        from ganlib.cycle_trainer import CycleGANTrainer
+
+        return CycleGANTrainer
     if name in _SUBMODULES:
         return importlib.import_module(f"ganlib.{name}")
     raise AttributeError(f"module 'ganlib' has no attribute {name!r}")

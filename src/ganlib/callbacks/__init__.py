@@ -15,6 +15,7 @@ from ganlib.callbacks.ema import GeneratorEMA
 from ganlib.callbacks.monitor import MetricMonitor
 from ganlib.callbacks.sample_grid import SampleGrid, image_grid, image_summary, write_png
 from ganlib.callbacks.tensorboard import TensorBoardSamples, scalar_summary
+from ganlib.callbacks.translation_grid import TranslationGrid
 
 __all__ = [
     "AdaptiveAugmentation",
@@ -24,6 +25,7 @@ __all__ = [
     "MetricMonitor",
     "SampleGrid",
     "TensorBoardSamples",
+    "TranslationGrid",
     "image_grid",
     "image_summary",
     "scalar_summary",

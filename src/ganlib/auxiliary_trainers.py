@@ -1,0 +1,291 @@
+"""AC-GAN and InfoGAN as thin `GANTrainer` subclasses over its loss-assembly methods.
+
+Both use one discriminator whose output holds the adversarial logit in column 0 and the
+auxiliary head's logits after it (`(batch, 1 + k)`), so any builder whose `head` returns
+`1 + k` units works (see `auxiliary_head_discriminator`). Only `discriminate`,
+`discriminator_loss`, `generator_loss` (and, for InfoGAN, `generate`) are overridden.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+from ganlib.losses import (
+    acgan_discriminator_loss,
+    acgan_generator_loss,
+    mutual_information_penalty,
+)
+from ganlib.models import layers as L
+from ganlib.models.base import DiscriminatorBuilder
+from ganlib.trainer import GANTrainer
+
+__all__ = ["ACGANTrainer", "InfoGANTrainer", "auxiliary_head_discriminator"]
+
+
+def auxiliary_head_discriminator(builder: DiscriminatorBuilder, extra_outputs: int) -> keras.Model:
+    """Builds an unconditional discriminator whose head returns `1 + extra_outputs` logits.
+
+    Column 0 is the adversarial logit, the rest the auxiliary head (AC-GAN: class logits;
+    InfoGAN: code logits and means). Only the builder's `head` hook changes.
+
+    Example:
+        >>> from ganlib import models
+        >>> from ganlib.auxiliary_trainers import auxiliary_head_discriminator
+        >>> builder = models.DCGANDiscriminator(base_filters=8)
+        >>> auxiliary_head_discriminator(builder, 10).output_shape
+        (None, 11)
+    """
+    if not isinstance(builder, DiscriminatorBuilder) or builder.conditional:
+        raise TypeError(
+            "`builder` must be an unconditional DiscriminatorBuilder (the auxiliary head "
+            f"predicts the label). Received: {builder!r}"
+        )
+    if isinstance(extra_outputs, bool) or not isinstance(extra_outputs, int) or extra_outputs < 1:
+        raise ValueError(f"`extra_outputs` must be an int >= 1. Received: {extra_outputs!r}")
+    base = type(builder)
+
+    class _WithAuxiliaryHead(base):  # type: ignore[misc, valid-type]
+        def head(self, x: Any, labels: Any = None) -> Any:
+            if len(x.shape) > 2:
+                x = keras.layers.Flatten(name="features")(x)
+            return L.dense(1 + extra_outputs, spectral_norm=self.spectral_norm, name="logits")(x)
+
+    view = copy.copy(builder)
+    view.__class__ = _WithAuxiliaryHead
+    return view.build()
+
+
+def _accepting_labels(discriminator: keras.Model) -> keras.Model:
+    """A two-input view `[images, labels] -> D(images)` sharing D's weights (labels unused)."""
+    if len(discriminator.inputs) != 1:
+        raise ValueError(
+            "The AC-GAN discriminator takes images only (its classifier head predicts the "
+            f"label). Received a model with {len(discriminator.inputs)} inputs"
+        )
+    images = keras.Input(tuple(discriminator.inputs[0].shape[1:]), name="images")
+    labels = keras.Input((), dtype="int32", name="labels")
+    return keras.Model([images, labels], discriminator(images), name=discriminator.name)
+
+
+class ACGANTrainer(GANTrainer):
+    """AC-GAN (Odena et al. 2017): D also classifies, G is rewarded for its requested class.
+
+    `generator` is conditional (`[z, labels]`, e.g. `DCGANGenerator(num_classes=10)`);
+    `discriminator` takes images only and returns `(batch, 1 + num_classes)`: the adversarial
+    logit, then class logits. D loss: adversarial + `class_weight *
+    acgan_discriminator_loss` (real and generated images classified); G loss: adversarial +
+    `class_weight * acgan_generator_loss`. Train with `fit(x, labels)`.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> from ganlib import models
+        >>> from ganlib.auxiliary_trainers import ACGANTrainer
+        >>> g = models.MLPGenerator(latent_dim=8, output_shape=(4,), num_classes=3,
+        ...                         hidden_units=(16,)).build()
+        >>> d = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1 + 3)])
+        >>> trainer = ACGANTrainer(g, d, seed=0)
+        >>> trainer.compile()
+        >>> x, y = np.zeros((16, 4), "float32"), np.arange(16) % 3
+        >>> sorted(trainer.fit(x, y, batch_size=8, verbose=0).history)
+        ['d_class', 'd_fake', 'd_loss', 'd_real', 'g_class', 'g_loss']
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        loss: Any = None,
+        class_weight: float = 1.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(generator, _accepting_labels(discriminator), loss=loss, **kwargs)
+        assert self.num_classes is not None
+        width = self.discriminator.outputs[0].shape[-1]
+        if width != 1 + self.num_classes:
+            raise ValueError(
+                f"The discriminator must return 1 + num_classes = {1 + self.num_classes} "
+                f"logits per sample (adversarial, then classes). Received width {width}"
+            )
+        if isinstance(class_weight, bool) or not class_weight >= 0:
+            raise ValueError(f"`class_weight` must be >= 0. Received: {class_weight!r}")
+        self.class_weight = float(class_weight)
+        self.track_metric("d_class")
+        self.track_metric("g_class")
+
+    def discriminate(self, x: tf.Tensor, labels: Any = None, training: bool = True) -> tf.Tensor:
+        """The adversarial logit `(batch, 1)` (the class logits: `classify`)."""
+        return self.discriminate_all(x, training)[:, :1]
+
+    def discriminate_all(self, x: tf.Tensor, training: bool = True) -> tf.Tensor:
+        """D's whole float32 output `(batch, 1 + num_classes)`."""
+        zeros = tf.zeros(tf.shape(x)[:1], "int32")
+        return tf.cast(self.discriminator([x, zeros], training=training), "float32")
+
+    def discriminator_loss(
+        self, real: tf.Tensor, fake: tf.Tensor, labels: tf.Tensor | None = None
+    ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
+        """Adversarial D loss plus `class_weight` times the classifier's loss on both batches."""
+        real_out, fake_out = self.discriminate_all(real), self.discriminate_all(fake)
+        adv = self.loss_fn.discriminator(real_out[:, :1], fake_out[:, :1], reduction="none")
+        labels = tf.cast(tf.reshape(labels, [-1]), "int32")
+        cls = acgan_discriminator_loss(real_out[:, 1:], fake_out[:, 1:], labels, reduction="none")
+        logs = {"d_real": real_out[:, :1], "d_fake": fake_out[:, :1], "d_class": cls}
+        return adv + self.class_weight * cls, logs
+
+    def generator_loss(
+        self,
+        fake: tf.Tensor,
+        labels: tf.Tensor | None = None,
+        real: tf.Tensor | None = None,
+        real_labels: tf.Tensor | None = None,
+    ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
+        """Adversarial G loss plus `class_weight` times the classifier's loss on `fake`."""
+        adv, _ = super().generator_loss(fake, labels, real, real_labels)
+        cls_logits = self.discriminate_all(fake)[:, 1:]
+        labels = tf.cast(tf.reshape(labels, [-1]), "int32")
+        cls = acgan_generator_loss(cls_logits, labels, reduction="none")
+        return adv + self.class_weight * cls, {"g_class": cls}
+
+
+class _Codes:
+    """Plain holder for the codes of the last `generate` call (not tracked by Keras)."""
+
+    categorical: Any = None
+    continuous: Any = None
+
+
+class InfoGANTrainer(GANTrainer):
+    """InfoGAN (Chen et al. 2016): latent codes the discriminator's Q head must recover.
+
+    The first `num_categories` latent entries define a categorical code (their argmax,
+    uniform under N(0, I) noise) that the generator receives one-hot in their place; the
+    next `num_continuous` entries are continuous codes (N(0, 1)). `discriminator` returns
+    `(batch, 1 + num_categories + num_continuous)`: the adversarial logit, the code logits,
+    the code means. Both D (with Q) and G add `info_weight * mutual_information_penalty`.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> from ganlib.auxiliary_trainers import InfoGANTrainer
+        >>> g = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4)])
+        >>> d = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1 + 3 + 1)])
+        >>> trainer = InfoGANTrainer(g, d, num_categories=3, num_continuous=1, seed=0)
+        >>> trainer.compile()
+        >>> sorted(trainer.fit(np.zeros((16, 4), "float32"), batch_size=8, verbose=0).history)
+        ['d_fake', 'd_info', 'd_loss', 'd_real', 'g_info', 'g_loss']
+        >>> trainer.generate_codes([0, 2], seed=0).shape
+        (2, 4)
+    """
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        loss: Any = None,
+        num_categories: int = 10,
+        num_continuous: int = 0,
+        info_weight: float = 1.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(generator, discriminator, loss=loss, **kwargs)
+        if self.conditional:
+            raise ValueError("InfoGANTrainer takes unconditional models (the codes are latent).")
+        if isinstance(num_categories, bool) or not isinstance(num_categories, int):
+            raise TypeError(f"`num_categories` must be an int. Received: {num_categories!r}")
+        if num_categories < 2 and num_categories != 0:
+            raise ValueError(f"`num_categories` must be 0 or >= 2. Received: {num_categories}")
+        if (
+            isinstance(num_continuous, bool)
+            or not isinstance(num_continuous, int)
+            or (num_continuous < 0)
+        ):
+            raise ValueError(f"`num_continuous` must be an int >= 0. Received: {num_continuous!r}")
+        if (
+            num_categories + num_continuous == 0
+            or num_categories + num_continuous > self.latent_dim
+        ):
+            raise ValueError(
+                f"The codes (num_categories={num_categories}, num_continuous={num_continuous}) "
+                f"must be at least one and fit in latent_dim={self.latent_dim}."
+            )
+        width = self.discriminator.outputs[0].shape[-1]
+        if width != 1 + num_categories + num_continuous:
+            raise ValueError(
+                f"The discriminator must return 1 + num_categories + num_continuous = "
+                f"{1 + num_categories + num_continuous} values per sample. Received {width}"
+            )
+        self.num_categories, self.num_continuous = num_categories, num_continuous
+        self.info_weight = float(info_weight)
+        self._codes = _Codes()
+        self.track_metric("d_info")
+        self.track_metric("g_info")
+
+    def generate(self, z: tf.Tensor, labels: Any = None, training: bool = True) -> Any:
+        """G on `z` with its first `num_categories` entries replaced by the one-hot code."""
+        k = self.num_categories
+        z = tf.convert_to_tensor(z)
+        if k:
+            self._codes.categorical = tf.argmax(z[:, :k], axis=1, output_type=tf.int32)
+            one_hot = tf.one_hot(self._codes.categorical, k, dtype=z.dtype)
+            z = tf.concat([one_hot, z[:, k:]], axis=1)
+        self._codes.continuous = z[:, k : k + self.num_continuous]
+        return self.generator(z, training=training)
+
+    def discriminate(self, x: tf.Tensor, labels: Any = None, training: bool = True) -> tf.Tensor:
+        """The adversarial logit `(batch, 1)`."""
+        return super().discriminate(x, labels, training)[:, :1]
+
+    def _info(self, fake: tf.Tensor) -> tf.Tensor:
+        out = GANTrainer.discriminate(self, fake)
+        k, c = self.num_categories, self.num_continuous
+        return mutual_information_penalty(
+            self._codes.categorical if k else None,
+            out[:, 1 : 1 + k] if k else None,
+            self._codes.continuous if c else None,
+            out[:, 1 + k : 1 + k + c] if c else None,
+            reduction="none",
+        )
+
+    def discriminator_loss(
+        self, real: tf.Tensor, fake: tf.Tensor, labels: tf.Tensor | None = None
+    ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
+        """Adversarial D loss plus `info_weight` times Q's code loss on `fake`."""
+        loss, logs = super().discriminator_loss(real, fake, labels)
+        info = self._info(fake)
+        return loss + self.info_weight * info, {**logs, "d_info": info}
+
+    def generator_loss(
+        self,
+        fake: tf.Tensor,
+        labels: tf.Tensor | None = None,
+        real: tf.Tensor | None = None,
+        real_labels: tf.Tensor | None = None,
+    ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
+        """Adversarial G loss plus `info_weight` times Q's code loss on `fake`."""
+        loss, logs = super().generator_loss(fake, labels, real, real_labels)
+        info = self._info(fake)
+        return loss + self.info_weight * info, {**logs, "g_info": info}
+
+    def generate_codes(
+        self, categories: Any, continuous: Any = None, seed: int | None = None
+    ) -> Any:
+        """Images for chosen categorical codes (and continuous codes), other noise from `seed`."""
+        import numpy as np
+
+        categories = np.asarray(categories, dtype="int64").reshape(-1)
+        if categories.size and (categories.min() < 0 or categories.max() >= self.num_categories):
+            raise ValueError(
+                f"`categories` must be in [0, {self.num_categories}). Received: {categories}"
+            )
+        z = np.random.default_rng(seed).standard_normal((len(categories), self.latent_dim))
+        k, c = self.num_categories, self.num_continuous
+        z[:, :k] = -10.0
+        z[np.arange(len(categories)), categories] = 10.0
+        if continuous is not None:
+            z[:, k : k + c] = np.asarray(continuous, dtype="float64").reshape(len(categories), c)
+        with self.ema_swapped():
+            out = self.generate(tf.constant(z.astype("float32")), training=False)
+        return keras.ops.convert_to_numpy(out)

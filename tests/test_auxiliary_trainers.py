@@ -1,0 +1,67 @@
+"""ACGANTrainer and InfoGANTrainer: the loss-assembly overrides, codes and errors."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganlib import models
+from ganlib.auxiliary_trainers import ACGANTrainer, InfoGANTrainer, auxiliary_head_discriminator
+
+
+def _acgan() -> ACGANTrainer:
+    keras.utils.set_random_seed(0)
+    g = models.MLPGenerator(latent_dim=4, output_shape=(2,), num_classes=3, hidden_units=(16,))
+    d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, "relu"), keras.layers.Dense(4)])
+    trainer = ACGANTrainer(g.build(), d, seed=0)
+    trainer.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    return trainer
+
+
+@pytest.mark.slow
+def test_acgan_classifier_learns_the_classes() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 600)
+    x = (np.eye(3)[y][:, :2] * 3 + 0.1 * rng.standard_normal((600, 2))).astype("float32")
+    trainer = _acgan()
+    history = trainer.fit(x, y, batch_size=100, epochs=8, verbose=0)
+    assert history.history["d_class"][-1] < 0.6 * history.history["d_class"][0]
+    logits = trainer.discriminate_all(tf.constant(x)).numpy()[:, 1:]
+    assert (logits.argmax(axis=1) == y).mean() > 0.9  # the auxiliary head classifies reals
+
+
+def test_acgan_and_infogan_errors() -> None:
+    g = models.MLPGenerator(latent_dim=4, output_shape=(2,), num_classes=3, hidden_units=(8,))
+    wrong = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    with pytest.raises(ValueError, match="1 \\+ num_classes = 4"):
+        ACGANTrainer(g.build(), wrong)
+    plain = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1 + 3)])
+    with pytest.raises(ValueError, match="values per sample"):
+        InfoGANTrainer(plain, d, num_categories=3, num_continuous=1)
+    with pytest.raises(ValueError, match="fit in latent_dim"):
+        InfoGANTrainer(plain, d, num_categories=5)
+    with pytest.raises(TypeError, match="unconditional DiscriminatorBuilder"):
+        auxiliary_head_discriminator(models.MLPDiscriminator(num_classes=3), 3)
+
+
+@pytest.mark.slow
+def test_infogan_codes_reach_the_generator_and_q() -> None:
+    keras.utils.set_random_seed(0)
+    g = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3)])
+    d = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1 + 3 + 1)])
+    trainer = InfoGANTrainer(g, d, num_categories=3, num_continuous=1, seed=0)
+    trainer.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    z = np.zeros((3, 5), "float32")
+    z[np.arange(3), [2, 0, 1]] = 1.0
+    trainer.generate(tf.constant(z), training=False)
+    np.testing.assert_array_equal(trainer._codes.categorical.numpy(), [2, 0, 1])
+    # The generator sees one-hot codes: its output depends only on them and the rest of z.
+    a = trainer.generate_codes([1, 1], seed=3)
+    np.testing.assert_allclose(a[0], trainer.generate_codes([1], seed=3)[0], atol=1e-6)
+    history = trainer.fit(np.zeros((64, 3), "float32"), batch_size=32, epochs=10, verbose=0)
+    assert history.history["g_info"][-1] < history.history["g_info"][0]  # Q recovers codes
+    with pytest.raises(ValueError, match="categories"):
+        trainer.generate_codes([3])
