@@ -106,4 +106,12 @@ def _dispatch(args: object) -> int:
         from ganlib.cli.plotting import run_plot
 
         return run_plot(args)  # type: ignore[arg-type]
+    if command == "translate":
+        from ganlib.cli.translate import run_translate
+
+        return run_translate(args)
+    if command == "translate-folder":
+        from ganlib.cli.translate import run_translate_folder
+
+        return run_translate_folder(args)
     raise AssertionError(f"unknown command {command!r}")
