@@ -1,0 +1,292 @@
+"""Image-to-image translation on MNIST tasks with a known answer, with ganlib's parts only.
+
+Data: `ganlib.data.load_mnist(with_labels=True)` (10,000 images from $GANLIB_DATA_DIR), split
+by a seeded permutation into 2,000 held-out images and 8,000 for training. Scores use the
+shipped MNIST classifier (`ganlib.metrics.mnist_classifier`).
+
+- paired (edges -> digit): `TranslationTrainer` (U-Net + PatchGAN, lambda = 100) on
+  `(edge_map(x), x)`; beside it an L1-only U-Net (same builder, MAE regression, same steps) and
+  the identity map. Held-out: classifier agreement with the source label, L1 to the target.
+- unpaired (thin <-> thick): `CycleGANTrainer` (ResNet generators + PatchGANs, LSGAN,
+  pool 50) on `x` from one half and `dilate(x)` from the other (disjoint). Held-out: label kept
+  both ways, L1 to the true map (`dilate`, and back the original digit) beside the identity
+  map, cycle L1.
+
+Training is budgeted in steps (the machine is shared); wall time and load are printed.
+Commands behind docs/translation.md, and the smoke test:
+    nice -n 5 python benchmarks/translation.py paired --steps 1500
+    nice -n 5 python benchmarks/translation.py unpaired --steps 1500
+    python benchmarks/translation.py paired --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import format_table, load_average, machine, print_header, write_json
+
+HELDOUT = 2000
+
+
+def _split(quick: bool, seed: int) -> dict[str, Any]:
+    import numpy as np
+
+    from ganlib import data
+
+    if quick:
+        rng = np.random.default_rng(seed)
+        x = np.tanh(rng.standard_normal((192, 28, 28, 1))).astype("float32")
+        y = rng.integers(0, 10, 192).astype("int32")
+        held = 64
+    else:
+        x, y = data.load_mnist(with_labels=True, download=False)
+        held = HELDOUT
+    order = np.random.default_rng(seed).permutation(len(x))
+    test, train = order[:held], order[held:]
+    return {"x_train": x[train], "y_train": y[train], "x_test": x[test], "y_test": y[test]}
+
+
+def _agreement(images: Any, labels: Any) -> float:
+    import numpy as np
+
+    from ganlib.metrics.classifier import mnist_classifier
+
+    model = _agreement.__dict__.setdefault("model", mnist_classifier())
+    logits = np.concatenate(
+        [np.asarray(model(images[i : i + 500], training=False)) for i in range(0, len(images), 500)]
+    )
+    return float((logits.argmax(axis=1) == labels).mean())
+
+
+def _l1(a: Any, b: Any) -> float:
+    import numpy as np
+
+    return float(np.abs(np.asarray(a) - np.asarray(b)).mean())
+
+
+def _progress(every: int) -> Any:
+    import keras
+
+    class Progress(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+            if (batch + 1) % every == 0:
+                shown = {k: round(float(v), 3) for k, v in (logs or {}).items()}
+                print(f"  step {batch + 1}: {shown} load {load_average()}", flush=True)
+
+    return Progress()
+
+
+def _fit_steps(model: Any, data: Any, steps: int, quiet: bool) -> float:
+    start = time.perf_counter()
+    callbacks = [] if quiet else [_progress(max(1, steps // 5))]
+    model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=callbacks)
+    return time.perf_counter() - start
+
+
+def paired(args: argparse.Namespace) -> dict[str, Any]:
+    import keras
+    import tensorflow as tf
+
+    from ganlib import TranslationTrainer, data, models, optimizers
+
+    keras.utils.set_random_seed(args.seed)
+    split = _split(args.quick, args.seed)
+    x_in, x_out = data.edge_map(split["x_train"]), split["x_train"]
+    t_in, t_out, t_labels = data.edge_map(split["x_test"]), split["x_test"], split["y_test"]
+    stream = (
+        tf.data.Dataset.from_tensor_slices((x_in, x_out))
+        .shuffle(len(x_in), seed=args.seed)
+        .repeat()
+        .batch(args.batch_size)
+    )
+
+    def unet() -> Any:
+        return models.UNetGenerator(base_filters=args.filters).build()
+
+    g = unet()
+    d = models.PatchGANDiscriminator(input_shape=(28, 28, 2), base_filters=args.filters).build()
+    trainer = TranslationTrainer(g, d, reconstruction_weight=args.weight, seed=args.seed)
+    trainer.compile(*optimizers.dcgan())
+    gan_time = _fit_steps(trainer, stream, args.steps, args.quick)
+    fake = trainer.translate(t_in)
+
+    l1_only = unet()
+    l1_only.compile(optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5), loss="mae")
+    l1_time = _fit_steps(l1_only, stream, args.steps, args.quick)
+    regressed = l1_only.predict(t_in, verbose=0, batch_size=500)
+
+    rows = [
+        ["pix2pix (U-Net + PatchGAN, L1 x100)", _agreement(fake, t_labels), _l1(fake, t_out)],
+        ["L1-only U-Net (same steps)", _agreement(regressed, t_labels), _l1(regressed, t_out)],
+        ["identity map (the edge map)", _agreement(t_in, t_labels), _l1(t_in, t_out)],
+        ["real target digits", _agreement(t_out, t_labels), 0.0],
+    ]
+    return {
+        "rows": rows,
+        "headers": ["model", "classifier = source label", "L1 to target"],
+        "wall_s": {"pix2pix": gan_time, "l1_only": l1_time},
+        "n_test": len(t_in),
+    }
+
+
+def unpaired(args: argparse.Namespace) -> dict[str, Any]:
+    import keras
+
+    from ganlib import CycleGANTrainer, data, models, optimizers
+
+    keras.utils.set_random_seed(args.seed)
+    split = _split(args.quick, args.seed)
+    half = len(split["x_train"]) // 2
+    thin, thick = split["x_train"][:half], data.dilate(split["x_train"][half:])  # disjoint
+    t_thin, t_labels = split["x_test"], split["y_test"]
+    t_thick = data.dilate(t_thin)
+
+    def gen() -> Any:
+        return models.ResNetGenerator(base_filters=args.filters, num_blocks=args.blocks).build()
+
+    def disc() -> Any:
+        return models.PatchGANDiscriminator(base_filters=args.filters).build()
+
+    trainer = CycleGANTrainer(gen(), gen(), disc(), disc(), pool_size=50, seed=args.seed)
+    trainer.compile(*optimizers.dcgan())
+    stream = data.unpaired_arrays(thin, thick, args.batch_size, seed=args.seed).repeat()
+    wall = _fit_steps(trainer, stream, args.steps, args.quick)
+    to_thick = trainer.translate(t_thin, "a_to_b")
+    to_thin = trainer.translate(t_thick, "b_to_a")
+    cycled_a = trainer.translate(to_thick, "b_to_a")
+    cycled_b = trainer.translate(to_thin, "a_to_b")
+    rows = [
+        ["thin -> thick: G(a)", _agreement(to_thick, t_labels), _l1(to_thick, t_thick),
+         _l1(cycled_a, t_thin)],
+        ["thin -> thick: identity map", _agreement(t_thin, t_labels), _l1(t_thin, t_thick), "-"],
+        ["thick -> thin: F(b)", _agreement(to_thin, t_labels), _l1(to_thin, t_thin),
+         _l1(cycled_b, t_thick)],
+        ["thick -> thin: identity map", _agreement(t_thick, t_labels), _l1(t_thick, t_thin), "-"],
+    ]  # fmt: skip
+    return {
+        "rows": rows,
+        "headers": ["direction", "classifier = source label", "L1 to true map", "cycle L1"],
+        "wall_s": {"cyclegan": wall},
+        "n_test": len(t_thin),
+    }
+
+
+def _mnist_for_gan(args: argparse.Namespace) -> tuple[Any, Any]:
+    import numpy as np
+
+    from ganlib import data
+
+    if args.quick:
+        rng = np.random.default_rng(args.seed)
+        return np.tanh(rng.standard_normal((128, 28, 28, 1))).astype("float32"), rng.integers(
+            0, 10, 128
+        ).astype("int32")
+    return data.load_mnist(with_labels=True, download=False)
+
+
+def acgan(args: argparse.Namespace) -> dict[str, Any]:
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from ganlib import models, optimizers
+    from ganlib.auxiliary_trainers import ACGANTrainer, auxiliary_head_discriminator
+
+    keras.utils.set_random_seed(args.seed)
+    x, y = _mnist_for_gan(args)
+    g = models.DCGANGenerator(latent_dim=64, num_classes=10, base_filters=args.filters).build()
+    d = auxiliary_head_discriminator(models.DCGANDiscriminator(base_filters=args.filters), 10)
+    trainer = ACGANTrainer(g, d, seed=args.seed)
+    trainer.compile(*optimizers.dcgan())
+    stream = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=args.seed)
+    wall = _fit_steps(trainer, stream.repeat().batch(args.batch_size), args.steps, args.quick)
+    n = 200 if args.quick else 10_000
+    labels = np.arange(n) % 10
+    samples = trainer.sample(n, labels=labels, seed=1)
+    rows = [["AC-GAN samples (requested class)", _agreement(samples, labels), n]]
+    rows.append(["real MNIST (its label)", _agreement(x[:n], y[:n]), min(n, len(x))])
+    return {
+        "rows": rows,
+        "headers": ["images", "classifier = class", "n"],
+        "wall_s": {"acgan": wall},
+        "n_test": n,
+    }
+
+
+def infogan(args: argparse.Namespace) -> dict[str, Any]:
+    import keras
+    import numpy as np
+    import tensorflow as tf
+    from scipy.optimize import linear_sum_assignment
+
+    from ganlib import models, optimizers
+    from ganlib.auxiliary_trainers import InfoGANTrainer, auxiliary_head_discriminator
+    from ganlib.metrics.classifier import mnist_classifier
+
+    keras.utils.set_random_seed(args.seed)
+    x, _ = _mnist_for_gan(args)
+    g = models.DCGANGenerator(latent_dim=64, base_filters=args.filters).build()
+    d = auxiliary_head_discriminator(models.DCGANDiscriminator(base_filters=args.filters), 12)
+    trainer = InfoGANTrainer(g, d, num_categories=10, num_continuous=2, seed=args.seed)
+    trainer.compile(*optimizers.dcgan())
+    stream = tf.data.Dataset.from_tensor_slices(x).shuffle(len(x), seed=args.seed)
+    wall = _fit_steps(trainer, stream.repeat().batch(args.batch_size), args.steps, args.quick)
+    per_code = 20 if args.quick else 1000
+    codes = np.repeat(np.arange(10), per_code)
+    images = np.concatenate(
+        [trainer.generate_codes(codes[i : i + 500], seed=i) for i in range(0, len(codes), 500)]
+    )
+    predicted = np.asarray(mnist_classifier().predict(images, verbose=0, batch_size=500))
+    confusion = np.zeros((10, 10))
+    np.add.at(confusion, (codes, predicted.argmax(axis=1)), 1)
+    rows_idx, cols_idx = linear_sum_assignment(-confusion)
+    best = float(confusion[rows_idx, cols_idx].sum() / len(codes))
+    mapping = {int(r): int(c) for r, c in zip(rows_idx, cols_idx, strict=True)}
+    return {
+        "rows": [["InfoGAN categorical code -> digit (best permutation)", best, len(codes)]],
+        "headers": ["measure", "accuracy", "n"],
+        "wall_s": {"infogan": wall},
+        "n_test": len(codes),
+        "mapping": mapping,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("task", choices=["paired", "unpaired", "acgan", "infogan"])
+    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--filters", type=int, default=32)
+    parser.add_argument("--blocks", type=int, default=3, help="ResNet blocks (unpaired)")
+    parser.add_argument("--weight", type=float, default=100.0, help="L1 weight (paired)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="smoke test: random data, 4 steps")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.steps, args.filters, args.blocks, args.batch_size = 4, 4, 1, 16
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    info = machine()
+    print_header(f"translation benchmark: {args.task}", info)
+    tasks = {"paired": paired, "unpaired": unpaired, "acgan": acgan, "infogan": infogan}
+    result = tasks[args.task](args)
+    rows = [[f"{c:.4f}" if isinstance(c, float) else c for c in row] for row in result["rows"]]
+    print(f"held-out images: {result['n_test']}; steps {args.steps}, batch {args.batch_size}")
+    print(format_table(result["headers"], rows))
+    walls = ", ".join(f"{k} {v:.0f} s" for k, v in result["wall_s"].items())
+    print(f"training wall time: {walls}; load at end {load_average()}")
+    if "mapping" in result:
+        print(f"code -> digit: {result['mapping']}")
+    if args.json is not None:
+        write_json(args.json, {"args": vars(args), "machine": info, **result})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
