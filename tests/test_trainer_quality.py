@@ -45,6 +45,9 @@ def test_pack_errors() -> None:
         _trainer(pack=4).fit(_images(32), batch_size=6, verbose=0)
     with pytest.raises(ValueError, match="last batch=2"):
         _trainer(pack=4).fit(_images(34), batch_size=8, verbose=0)
+    odd_last = tf.data.Dataset.from_tensor_slices(_images(13)).batch(8)  # batches of 8 and 5
+    with pytest.raises(tf.errors.InvalidArgumentError, match="divisible by pack=2"):
+        _trainer(pack=2).fit(odd_last, verbose=0)
     g = models.MLPGenerator(latent_dim=4, output_shape=(8, 8, 1), hidden_units=(16,)).build()
     d = models.MLPDiscriminator(input_shape=(8, 8, 1), hidden_units=(16,)).build()
     with pytest.raises(ValueError, match=r"packed inputs of shape \(8, 8, 2\)"):

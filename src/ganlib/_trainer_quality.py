@@ -84,12 +84,14 @@ def discriminator_input(trainer: Any, x: tf.Tensor) -> tf.Tensor:
             x = trainer.augment(x, trainer._seed())
     if trainer.pack > 1:
         batch = tf.shape(x)[0]
-        if x.shape[0] is None:  # dynamic batch: checked when the step runs
-            tf.debugging.assert_equal(
+        if x.shape[0] is None:  # dynamic batch: checked when the step runs (not under XLA)
+            check = tf.debugging.assert_equal(
                 batch % trainer.pack,
                 0,
                 message=f"The batch size must be divisible by pack={trainer.pack}",
             )
+            with tf.control_dependencies([check] if check is not None else []):
+                x = tf.identity(x)
         x = pack(x, trainer.pack)
     return x
 
