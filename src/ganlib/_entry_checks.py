@@ -73,7 +73,7 @@ def check_discriminator_output(trainer: Any, base: type, discriminator: Any, los
             f"{len(outputs)} outputs of shapes {[tuple(t.shape) for t in outputs]}"
         )
     shape = tuple(outputs[0].shape)
-    if len(outputs) == 1 and len(shape) >= 2 and shape[-1] not in (1, None):
+    if not custom_head and len(outputs) == 1 and len(shape) >= 2 and shape[-1] not in (1, None):
         raise ValueError(
             "`discriminator` must output one logit per sample (last axis of size 1, e.g. "
             f"(batch, 1), or (batch, h, w, 1) per patch). Received: output shape {shape}"
