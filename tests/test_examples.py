@@ -30,6 +30,7 @@ def load(name: str) -> ModuleType:
         ("mnist_dcgan", ["--base-filters", "8"], "final.png"),
         ("wgan_gp_mnist", ["--base-filters", "8"], "final.png"),
         ("conditional_mnist", [], "sevens.png"),
+        ("tfgan_migration_mnist", ["--base-filters", "8"], "final.png"),
     ],
 )
 def test_example_runs_two_steps(
