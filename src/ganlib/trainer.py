@@ -18,6 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganlib._device_fit import device_batch, is_marker, prepare_fit, use
 from ganlib._entry_checks import (
     check_discriminator_output,
     check_sample_labels,
@@ -42,6 +43,7 @@ from ganlib._trainer_quality import (
     replica_share,
     sample_with,
 )
+from ganlib.data.device import DeviceData
 from ganlib.distribute import is_multi_worker, replica_draw, replica_rows, strategy_logs
 from ganlib.models.packing import check_pack
 from ganlib.sampling import check_truncation
@@ -137,6 +139,11 @@ class GANTrainer(TrainerState, keras.Model):
         self.step_counter = keras.Variable(
             0, dtype="int64", trainable=False, aggregation="only_first_replica", name="step"
         )
+        # Batches drawn from a DeviceData so far: its position in the epoch permutations.
+        self.data_position = keras.Variable(
+            0, dtype="int64", trainable=False, aggregation="only_first_replica", name="data_pos"
+        )
+        self._device_source: tuple[DeviceData, int] | None = None
         names = ["d_loss", "g_loss", "d_real", "d_fake"] + [p.name for p in self.penalties]
         if len(set(names)) != len(names):
             raise ValueError(f"Metric names must be unique. Received penalties named {names[4:]}")
@@ -336,6 +343,8 @@ class GANTrainer(TrainerState, keras.Model):
         return replica_share(value, batch, global_batch)
 
     def _unpack(self, data: Any) -> tuple[tf.Tensor, tf.Tensor | None]:
+        if is_marker(data):  # fit(DeviceData): the batch is drawn here, in the step
+            return device_batch(self, data["device_data"])
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         x = tf.convert_to_tensor(x)
         if not x.dtype.is_floating:
@@ -413,6 +422,10 @@ class GANTrainer(TrainerState, keras.Model):
             raise RuntimeError("Call compile() before fit().")
         if batch_size is not None and (isinstance(batch_size, bool) or batch_size <= 0):
             raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size}")
+        if isinstance(x, DeviceData):
+            x, y, batch_size = prepare_fit(self, x, y, batch_size, kwargs), None, None
+        else:
+            use(self, None)
         if isinstance(x, np.ndarray):
             check_array(x, y, self.data_shape, self.conditional, self.num_classes)
         check_fit_batches(self, x, batch_size)

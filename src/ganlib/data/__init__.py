@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 from ganlib.data.arrays import ValueRange, from_array, scale_to_symmetric
+from ganlib.data.device import DeviceData
 from ganlib.data.folders import IMAGE_EXTENSIONS, first_undecodable_image, image_folder
 from ganlib.data.idx import IDX_DTYPES, parse_idx, read_idx, write_idx
 from ganlib.data.mixtures import Mixture, grid, grid_mixture, ring, ring_mixture
@@ -24,6 +25,7 @@ __all__ = [
     "IDX_DTYPES",
     "IMAGE_EXTENSIONS",
     "DataNotFoundError",
+    "DeviceData",
     "Mixture",
     "ValueRange",
     "dilate",
