@@ -45,14 +45,22 @@ def test_throughput_prints_its_table() -> None:
         "--which",
         "mlp",
         "--variants",
-        "classic,defaults,spe,fused",
+        "classic,classic_direct,defaults,spe,device,fused,ingraph",
         "--no-cold",
     )
     assert "command: python" in out and "nproc=" in out
     assert "fp32 matmul peak" in out
     assert "'d_step_updates_d': True" in out and "'g_step_freezes_d': True" in out
     rows = [line for line in out.splitlines() if line.startswith("| mlp")]
-    assert [row.split("|")[2].strip() for row in rows] == ["classic", "defaults", "spe", "fused"]
+    assert [row.split("|")[2].strip() for row in rows] == [
+        "classic",
+        "classic_direct",
+        "defaults",
+        "spe",
+        "device",
+        "fused",
+        "ingraph",
+    ]
     assert rows[0].split("|")[4].strip() == "1.00"  # the classic loop is the baseline
 
 

@@ -80,6 +80,11 @@ class Spe(Trainer):
     describe = "`compile(steps_per_execution=N)`, numpy input"
 
 
+class JitSpe(Trainer):
+    name, jit, spe_on = "jit_spe", True, True
+    describe = "`compile(jit_compile=True, steps_per_execution=N)`, numpy input"
+
+
 class Pipeline(Trainer):
     name, source = "data", "tfdata"
     describe = "defaults fed by a cached, shuffled, prefetched `tf.data` pipeline"
@@ -114,6 +119,7 @@ TRAINER_VARIANTS = (
     Defaults,
     Jit,
     Spe,
+    JitSpe,
     Pipeline,
     SpeData,
     Fastest,

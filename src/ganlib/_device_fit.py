@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+import keras
 import tensorflow as tf
 
 from ganlib.data.device import DeviceData
 from ganlib.distribute import replica_rows
 
 MARKER = "device_data"
+STATE_NAME = "data_position"
 _UNSUPPORTED = ("sample_weight", "class_weight", "validation_split")
 
 
@@ -61,6 +62,17 @@ def prepare_fit(
     return data.markers(kwargs.get("steps_per_epoch"))
 
 
+def attach_device_data(trainer: Any) -> keras.Variable:
+    """Creates the trainer's `data_position` counter (batches drawn from a DeviceData so far)
+    and registers it as checkpointed state; returns it."""
+    position = keras.Variable(
+        0, dtype="int64", trainable=False, aggregation="only_first_replica", name="data_position"
+    )
+    trainer.track_state(STATE_NAME, position)
+    trainer._device_source = None
+    return position
+
+
 def use(trainer: Any, source: tuple[DeviceData, int] | None) -> None:
     """Sets the trainer's device data source; a different source needs a new trace."""
     if getattr(trainer, "_device_source", None) != source:
@@ -83,12 +95,3 @@ def device_batch(trainer: Any, marker: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor 
 def is_marker(x: Any) -> bool:
     """True for the marker structure `DeviceData.markers` yields."""
     return isinstance(x, dict) and MARKER in x
-
-
-def equal_order_arrays(data: DeviceData, epochs: int, seed: int) -> np.ndarray:
-    """The sample indices `epochs` epochs of `data` draw, in order (for tests and docs)."""
-    rows = []
-    for epoch in range(epochs):
-        order = data.permutation(epoch, seed).numpy()
-        rows.append(order[: len(data) * data.batch_size])
-    return np.concatenate(rows)

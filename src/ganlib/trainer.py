@@ -18,13 +18,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib._device_fit import device_batch, is_marker, prepare_fit, use
+from ganlib._device_fit import attach_device_data, device_batch, is_marker, prepare_fit, use
 from ganlib._entry_checks import (
     check_discriminator_output,
     check_sample_labels,
     empty_batch_errors,
     guard_empty_batches,
 )
+from ganlib._fused_d import batch_independent, discriminate_pair
 from ganlib._trainer_checks import (
     DATA_HINT,
     check_array,
@@ -139,11 +140,6 @@ class GANTrainer(TrainerState, keras.Model):
         self.step_counter = keras.Variable(
             0, dtype="int64", trainable=False, aggregation="only_first_replica", name="step"
         )
-        # Batches drawn from a DeviceData so far: its position in the epoch permutations.
-        self.data_position = keras.Variable(
-            0, dtype="int64", trainable=False, aggregation="only_first_replica", name="data_pos"
-        )
-        self._device_source: tuple[DeviceData, int] | None = None
         names = ["d_loss", "g_loss", "d_real", "d_fake"] + [p.name for p in self.penalties]
         if len(set(names)) != len(names):
             raise ValueError(f"Metric names must be unique. Received penalties named {names[4:]}")
@@ -159,6 +155,9 @@ class GANTrainer(TrainerState, keras.Model):
             self.augment_probability = augment_variable(self.augment)
             self.track_state(AUGMENT_STATE, self.augment_probability)
             self.track_metric("d_real_sign")
+        self.data_position = attach_device_data(self)  # tracked state "data_position"
+        # One D pass on real+fake concatenated when no D layer mixes samples (docs/trainer.md).
+        self.fuse_discriminator_passes = batch_independent(discriminator)
         self.built = True
 
     def track_metric(self, name: str) -> None:
@@ -285,8 +284,7 @@ class GANTrainer(TrainerState, keras.Model):
         objective; `train_step` and `test_step` both call it.
         """
         real, fake = self.discriminator_input(real), self.discriminator_input(fake)
-        real_out = self.discriminate(real, labels)
-        fake_out = self.discriminate(fake, labels)
+        real_out, fake_out = discriminate_pair(self, real, fake, labels)
         loss = _flat(self.loss_fn.discriminator(real_out, fake_out, reduction="none"))
         logs = {"d_real": real_out, "d_fake": fake_out}
         if self.augment is not None:
@@ -422,14 +420,15 @@ class GANTrainer(TrainerState, keras.Model):
             raise RuntimeError("Call compile() before fit().")
         if batch_size is not None and (isinstance(batch_size, bool) or batch_size <= 0):
             raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size}")
-        if isinstance(x, DeviceData):
+        device = isinstance(x, DeviceData)  # batches drawn in the step (ganlib.data)
+        if device:
             x, y, batch_size = prepare_fit(self, x, y, batch_size, kwargs), None, None
         else:
             use(self, None)
         if isinstance(x, np.ndarray):
             check_array(x, y, self.data_shape, self.conditional, self.num_classes)
         check_fit_batches(self, x, batch_size)
-        if isinstance(x, tf.data.Dataset):
+        if isinstance(x, tf.data.Dataset) and not device:
             x = guard_empty_batches(x)
         with empty_batch_errors():
             return super().fit(x, y, batch_size=batch_size, **kwargs)
