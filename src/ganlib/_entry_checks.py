@@ -51,7 +51,14 @@ def final_activation(model: Any) -> str | None:
     return None
 
 
-_HEAD_METHODS = ("train_step", "test_step", "_discriminate", "discriminate", "discriminator_loss")
+_HEAD_METHODS = (
+    "train_step",
+    "test_step",
+    "discriminate",
+    "discriminator_input",
+    "discriminator_loss",
+    "generator_loss",
+)
 
 
 def check_discriminator_output(trainer: Any, base: type, discriminator: Any, loss: Any) -> None:
