@@ -185,12 +185,12 @@ def test_out_over_an_earlier_runs_files_refused(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scale", [3e7, 1e12])
 def test_huge_range_vectors_train_and_resume_to_completion(
-    scale: float, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Issue 17 item 2 end to end: the per-epoch plot no longer breaks a wide-range run."""
-    points = np.random.default_rng(0).normal(size=(32, 2)).astype("float32") * scale
+    """Issue 17 item 2 end to end: the per-epoch plot no longer breaks a wide-range run
+    (spans of 3e7 used 575 MB, larger ones ended the run with a numpy error)."""
+    points = np.random.default_rng(0).normal(size=(32, 2)).astype("float32") * 1e12
     np.save(tmp_path / "wide.npy", points)
     run = tmp_path / "run"
     argv = ["train", str(tmp_path / "wide.npy"), "--steps", "2", "--batch-size", "16"]
