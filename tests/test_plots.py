@@ -133,6 +133,16 @@ def test_metrics_csv_curves(tmp_path: Path) -> None:
     assert axes.get_xlabel() == "epoch"
 
 
+def test_columns_that_were_never_logged_are_left_out(tmp_path: Path) -> None:
+    (tmp_path / "metrics.csv").write_text(
+        "epoch,d_fake,d_loss,d_real,g_loss,val_d_loss,val_g_loss\n0,-1,1.3,1,0.7,NA,NA\n"
+    )
+    assert [p.name for p in plots.write_run_plots(tmp_path)] == ["losses.png"]
+    figure = plots.curves_figure(plots.read_metrics_csv(tmp_path / "metrics.csv"))
+    legends = [[t.get_text() for t in a.get_legend().get_texts()] for a in figure.axes]
+    assert legends == [["d_loss", "g_loss"], ["d_real", "d_fake"]]
+
+
 def test_metric_monitor_history_plots() -> None:
     history = [{"epoch": 1.0, "fid": 30.0, "recall": 0.2}, {"epoch": 3.0, "fid": 20.0}]
     figure = plots.curves_figure(history)

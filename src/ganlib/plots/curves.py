@@ -67,14 +67,25 @@ def read_metrics_csv(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
 
 
 def loss_columns(columns: Columns) -> list[str]:
-    """The loss curves of a log: `*loss` columns and the trainer's `d_real`/`d_fake`.
+    """The loss curves of a log: `*loss` columns and the trainer's `d_real`/`d_fake` outputs.
 
     Example:
         >>> loss_columns({"epoch": [0], "g_loss": [1.0], "d_loss": [1.0], "fid": [9.0]})
         ['d_loss', 'g_loss']
     """
     losses = sorted(name for name in columns if name.endswith("loss"))
-    return losses + [name for name in _TRAINER_OUTPUTS if name in columns]
+    return losses + _outputs(columns)
+
+
+def _outputs(columns: Columns) -> list[str]:
+    """The discriminator's mean outputs, `d_real`/`d_fake` and their `val_` forms."""
+    names = [n for n in columns if n.endswith(_TRAINER_OUTPUTS) and n not in _AXIS_COLUMNS]
+    return sorted(names, key=lambda n: (n.startswith("val_"), n.endswith("d_fake")))
+
+
+def _logged(columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The columns that hold at least one finite value (CSVLogger writes "NA" otherwise)."""
+    return {k: v for k, v in columns.items() if k in _AXIS_COLUMNS or np.isfinite(v).any()}
 
 
 def metric_columns(columns: Columns) -> list[str]:
@@ -128,8 +139,9 @@ def curves_figure(
     """
     columns = _as_columns(values)
     if panels is None:
-        losses = [n for n in loss_columns(columns) if n not in _TRAINER_OUTPUTS]
-        outputs = [n for n in _TRAINER_OUTPUTS if n in columns]
+        columns = _logged(columns)
+        outputs = _outputs(columns)
+        losses = [n for n in loss_columns(columns) if n not in outputs]
         panels = [group for group in (losses, outputs) if group]
         panels += [[name] for name in metric_columns(columns)]
     panels = [list(group) for group in panels if group]
@@ -181,8 +193,9 @@ def write_run_plots(
     folder = Path(out) if out is not None else run / "plots"
     name = run.resolve().name
     written = []
-    losses = [n for n in loss_columns(columns) if n not in _TRAINER_OUTPUTS]
-    outputs = [n for n in _TRAINER_OUTPUTS if n in columns]
+    columns = _logged(columns)
+    outputs = _outputs(columns)
+    losses = [n for n in loss_columns(columns) if n not in outputs]
     if losses or outputs:
         panels = [g for g in (losses, outputs) if g]
         figure = curves_figure(columns, panels, title=f"{name}: losses")
