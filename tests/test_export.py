@@ -147,7 +147,8 @@ def test_ganlib_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["export", str(run), "--out", str(tmp_path / "served")]) == 0
     assert "(EMA weights)" in capsys.readouterr().out
     generator = keras.saving.load_model(run / "generator.keras", safe_mode=True)
-    z = np.random.default_rng(1).normal(size=(8, 2)).astype("float32")
+    latent = generator.inputs[0].shape[-1]
+    z = np.random.default_rng(1).normal(size=(8, latent)).astype("float32")
     served = _serve_elsewhere(tmp_path / "served", tmp_path, z=z)
     np.testing.assert_allclose(served["images"], generator(z), rtol=1e-5, atol=1e-6)
     assert main(["export", str(run), "--out", str(tmp_path / "served")]) == 2
