@@ -139,7 +139,9 @@ def curves_figure(
     """
     columns = _as_columns(values)
     if panels is None:
-        columns = _logged(columns)
+        logged = _logged(columns)
+        if set(logged) - set(_AXIS_COLUMNS):  # else draw the empty curves, counted
+            columns = logged
         outputs = _outputs(columns)
         losses = [n for n in loss_columns(columns) if n not in outputs]
         panels = [group for group in (losses, outputs) if group]
