@@ -131,7 +131,7 @@ def writes(args: argparse.Namespace) -> None:
 
 # -------------------------------------------------------------------------------- die
 def die(args: argparse.Namespace) -> None:
-    import ganlib.checkpoint as ckpt
+    import ganlib.checkpoint.format as ckpt
 
     def exit_now(*_: Any, **__: Any) -> None:
         sys.stdout.flush()

@@ -211,7 +211,7 @@ def test_manifest_and_file_must_list_the_same_arrays(tmp_path: Path) -> None:
 def test_resave_killed_between_its_renames_keeps_the_old_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ganlib.checkpoint as ckpt
+    import ganlib.checkpoint.format as ckpt
 
     write_checkpoint(tmp_path, {"w": np.zeros(2)}, step=1)
     real_replace, calls = ckpt.os.replace, []

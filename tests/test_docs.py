@@ -40,7 +40,6 @@ MODULES = [
     "metrics",
     "cli",
     "checkpoint",  # rendered on the trainer page
-    "trainer_state",  # re-exported by checkpoint; its own page under api/
     "distribute",  # rendered on the scaling page
     "augment",  # rendered on the quality page
     "sampling",  # rendered on the quality page

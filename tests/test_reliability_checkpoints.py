@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pytest
 
-import ganlib.checkpoint as ckpt
+import ganlib.checkpoint.format as ckpt
 from ganlib import GANTrainer, losses
 from ganlib.callbacks import DivergenceGuard, GANCheckpoint
 from ganlib.checkpoint import (

@@ -15,8 +15,8 @@ import tensorflow as tf
 
 from ganlib import losses
 from ganlib.callbacks import DivergenceGuard, GANCheckpoint, GeneratorEMA
+from ganlib.checkpoint import restore_trainer, save_trainer, trainer_arrays
 from ganlib.trainer import GANTrainer
-from ganlib.trainer_state import restore_trainer, save_trainer, trainer_arrays
 
 
 def models() -> tuple[keras.Model, keras.Model]:

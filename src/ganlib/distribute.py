@@ -11,7 +11,14 @@ from typing import Any
 
 import tensorflow as tf
 
-__all__ = ["global_batch_size", "is_multi_worker", "replica_draw", "replica_rows", "strategy_logs"]
+__all__ = [
+    "global_batch_size",
+    "is_chief",
+    "is_multi_worker",
+    "replica_draw",
+    "replica_rows",
+    "strategy_logs",
+]
 
 
 def _replica_context() -> Any:
@@ -103,8 +110,38 @@ def is_multi_worker(strategy: tf.distribute.Strategy | None = None) -> bool:
         strategy = tf.distribute.get_strategy()
     if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         return False
-    in_multi_worker_mode = getattr(strategy.extended, "_in_multi_worker_mode", None)
+    return _multi_worker_mode(strategy)
+
+
+def _multi_worker_mode(strategy: Any) -> bool:
+    """True when `strategy` runs in multi-worker mode (a private TensorFlow API)."""
+    in_multi_worker_mode = getattr(
+        getattr(strategy, "extended", None), "_in_multi_worker_mode", None
+    )
     return bool(callable(in_multi_worker_mode) and in_multi_worker_mode())
+
+
+def is_chief(model: Any) -> bool:
+    """True unless `model` trains under a multi-worker strategy on a non-chief worker.
+
+    Callbacks that write files call it so that only one worker writes.
+
+    Example:
+        >>> import keras
+        >>> from ganlib.distribute import is_chief
+        >>> is_chief(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]))
+        True
+    """
+    strategy = getattr(model, "distribute_strategy", None)
+    if not _multi_worker_mode(strategy):
+        return True
+    resolver = getattr(strategy, "cluster_resolver", None)
+    task_type = getattr(resolver, "task_type", None)
+    task_id = getattr(resolver, "task_id", 0)
+    if task_type in (None, "chief"):
+        return True
+    has_chief = resolver is not None and "chief" in resolver.cluster_spec().as_dict()
+    return task_type == "worker" and task_id == 0 and not has_chief
 
 
 def strategy_logs(logs: dict[str, Any]) -> dict[str, Any]:

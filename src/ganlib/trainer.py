@@ -489,7 +489,7 @@ class GANTrainer(TrainerState, keras.Model):
 
     def compat_config(self) -> dict[str, Any]:
         """JSON-able description checked when a checkpoint is restored into this trainer."""
-        from ganlib.trainer_state import compat_config
+        from ganlib.checkpoint import compat_config
 
         return compat_config(self)
 
@@ -500,7 +500,7 @@ class GANTrainer(TrainerState, keras.Model):
         epoch to pass to `fit(..., initial_epoch=...)` (also kept as `restored_epoch`).
         `strict=False` allows a different loss configuration; shapes must always match.
         """
-        from ganlib.trainer_state import restore_trainer
+        from ganlib.checkpoint import restore_trainer
 
         if self.g_optimizer is None or self.d_optimizer is None:
             raise RuntimeError("Call compile() before restore(): optimizer state is restored too.")

@@ -9,9 +9,9 @@ from typing import Any
 import keras
 import numpy as np
 
-from ganlib.checkpoint import latest_checkpoint
+from ganlib.checkpoint import latest_checkpoint, save_trainer, trainer_arrays
+from ganlib.distribute import is_chief
 from ganlib.state import TrainerState
-from ganlib.trainer_state import is_chief, save_trainer, trainer_arrays
 
 __all__ = ["GANCheckpoint"]
 

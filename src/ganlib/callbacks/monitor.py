@@ -9,7 +9,8 @@ from typing import Any
 
 import keras
 
-from ganlib.trainer_state import is_chief, save_trainer
+from ganlib.checkpoint import save_trainer
+from ganlib.distribute import is_chief
 
 __all__ = ["MetricMonitor"]
 

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib.trainer_state import is_chief
+from ganlib.distribute import is_chief
 
 __all__ = ["SampleGrid", "image_grid", "image_summary", "write_png"]
 

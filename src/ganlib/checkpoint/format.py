@@ -1,4 +1,7 @@
-"""Crash-safe GAN checkpoints: one directory per checkpoint, written atomically, verified on load.
+"""The checkpoint file format: one directory per checkpoint, written atomically, verified on load.
+
+This module imports nothing else from ganlib: it stores named numpy arrays and JSON metadata.
+The mapping of a trainer to those arrays is `ganlib.checkpoint.mapping`.
 
 Layout of a run directory::
 
@@ -24,36 +27,24 @@ import tempfile
 import warnings
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:  # re-exported lazily from ganlib.trainer_state (which imports this module)
-    from ganlib.trainer_state import (
-        compat_config,
-        is_chief,
-        restore_trainer,
-        save_trainer,
-        trainer_arrays,
-    )
 
 __all__ = [
     "FORMAT_VERSION",
     "CheckpointError",
-    "compat_config",
-    "is_chief",
     "latest_checkpoint",
     "list_checkpoints",
     "read_checkpoint",
-    "restore_trainer",
-    "save_trainer",
-    "trainer_arrays",
+    "read_latest_checkpoint",
     "write_checkpoint",
 ]
 
 FORMAT_VERSION = 1
 """Version of the checkpoint layout written by this ganlib; newer versions are refused."""
-_NAME = re.compile(r"^ckpt-(\d{9,})$")
+CHECKPOINT_NAME = re.compile(r"^ckpt-(\d{9,})$")
+"""Folder name of one checkpoint: `ckpt-` and the step, at least 9 digits."""
 
 
 class CheckpointError(ValueError):
@@ -105,13 +96,15 @@ def list_checkpoints(directory: str | Path) -> list[Path]:
     if not root.is_dir():
         return []
     found = {
-        int(m.group(1)): p for p in root.iterdir() if (m := _NAME.match(p.name)) and p.is_dir()
+        int(m.group(1)): p
+        for p in root.iterdir()
+        if (m := CHECKPOINT_NAME.match(p.name)) and p.is_dir()
     }
     for trash in root.glob(".tmp-old-*"):
         if trash.is_symlink():  # never follow a link out of the run directory
             continue
         for p in trash.iterdir() if trash.is_dir() else ():
-            m = _NAME.match(p.name)
+            m = CHECKPOINT_NAME.match(p.name)
             if m and p.is_dir() and not p.is_symlink() and int(m.group(1)) not in found:
                 found[int(m.group(1))] = p
     return [found[step] for step in sorted(found)]
@@ -127,7 +120,7 @@ def _tidy(root: Path, step: int) -> None:
         if trash.is_symlink():  # not ours: never act through a link out of the run directory
             continue
         for p in trash.iterdir() if trash.is_dir() else ():
-            m = _NAME.match(p.name)
+            m = CHECKPOINT_NAME.match(p.name)
             if m and p.is_dir() and not p.is_symlink() and not (root / p.name).exists():
                 os.replace(p, root / p.name)
         shutil.rmtree(trash, ignore_errors=True)
@@ -317,23 +310,31 @@ def latest_checkpoint(directory: str | Path) -> Path | None:
         >>> latest_checkpoint("no/such/dir") is None
         True
     """
+    found = read_latest_checkpoint(directory, stacklevel=3)
+    return None if found is None else found[0]
+
+
+def read_latest_checkpoint(
+    directory: str | Path, *, stacklevel: int = 2
+) -> tuple[Path, dict[str, Any], dict[str, np.ndarray]] | None:
+    """`(folder, manifest, arrays)` of the newest checkpoint that verifies, or None.
+
+    Like `latest_checkpoint` followed by `read_checkpoint`, with one checksum verification.
+
+    Example:
+        >>> import tempfile, numpy as np
+        >>> from ganlib.checkpoint import read_latest_checkpoint, write_checkpoint
+        >>> run = tempfile.mkdtemp()
+        >>> _ = write_checkpoint(run, {"w": np.zeros(2)}, step=3)
+        >>> folder, manifest, arrays = read_latest_checkpoint(run)
+        >>> folder.name, manifest["step"], arrays["w"].tolist()
+        ('ckpt-000000003', 3, [0.0, 0.0])
+    """
     for candidate in reversed(list_checkpoints(directory)):
         try:
-            read_checkpoint(candidate)
+            manifest, arrays = read_checkpoint(candidate)
         except CheckpointError as error:
-            warnings.warn(f"Skipping broken checkpoint: {error}", stacklevel=2)
+            warnings.warn(f"Skipping broken checkpoint: {error}", stacklevel=stacklevel)
             continue
-        return candidate
+        return candidate, manifest, arrays
     return None
-
-
-_TRAINER_STATE = ("compat_config", "is_chief", "restore_trainer", "save_trainer", "trainer_arrays")
-
-
-def __getattr__(name: str) -> Any:
-    """Names that moved to `ganlib.trainer_state`, still importable from here."""
-    if name in _TRAINER_STATE:
-        from ganlib import trainer_state
-
-        return getattr(trainer_state, name)
-    raise AttributeError(f"module 'ganlib.checkpoint' has no attribute {name!r}")
