@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 import keras
 import numpy as np
 
+from ganlib._compat import flatten_layers
 from ganlib.models.packing import packed_shape
 
 DATA_HINT = "convert images with ganlib.data.from_array (float32 in [-1, 1]) before training"
@@ -36,7 +37,7 @@ def _input_shapes(model: keras.Model) -> list[tuple[int | None, ...]]:
 
 
 def _find_num_classes(model: keras.Model) -> int | None:
-    for layer in model._flatten_layers(include_self=False):
+    for layer in flatten_layers(model):
         if isinstance(layer, keras.layers.Embedding):
             return int(layer.input_dim)
     return None
@@ -242,3 +243,30 @@ def sample_labels(
     elif labels is not None:
         raise ValueError("`labels` was given but the generator is unconditional.")
     return label_array
+
+
+def unpack_batch(data: Any, conditional: bool, dtype: Any) -> tuple[Any, Any]:
+    """A step's `(x, labels)`: x floating point (cast to `dtype`), labels iff conditional."""
+    import tensorflow as tf
+
+    x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+    x = tf.convert_to_tensor(x)
+    if not x.dtype.is_floating:
+        raise TypeError(f"Training data must be floating point; got {x.dtype.name}: {DATA_HINT}.")
+    if conditional and y is None:
+        raise ValueError("This GAN is conditional: pass labels, e.g. fit(x, y).")
+    if not conditional and y is not None:
+        raise ValueError("Labels were given but the models are unconditional: call fit(x).")
+    return tf.cast(x, dtype), y
+
+
+def loss_scaled(models: Sequence[Any], g_optimizer: Any, d_optimizer: Any) -> tuple[Any, Any]:
+    """Both optimizers wrapped in `LossScaleOptimizer` when a model uses `mixed_float16`."""
+    if "mixed_float16" not in {m.dtype_policy.name for m in models}:
+        return g_optimizer, d_optimizer
+    scaler = keras.optimizers.LossScaleOptimizer
+    if not isinstance(g_optimizer, scaler):
+        g_optimizer = scaler(g_optimizer, name="g_loss_scale_optimizer")
+    if not isinstance(d_optimizer, scaler):
+        d_optimizer = scaler(d_optimizer, name="d_loss_scale_optimizer")
+    return g_optimizer, d_optimizer

@@ -18,6 +18,7 @@ import tensorflow as tf
 from ganlib.augment import DiffAugment
 from ganlib.models.packing import check_pack, pack, packed_shape
 from ganlib.sampling import truncated_normal
+from ganlib.sampling.generate import generate as generate_samples
 
 AUGMENT_STATE = "augment_probability"
 
@@ -140,16 +141,21 @@ def sample_with(
     """`n` samples with truncated noise and, when given, a discriminator-driven sampler."""
     rng = np.random.default_rng(seed)
 
+    def call(zb: np.ndarray, lb: np.ndarray | None) -> Any:
+        return trainer.generate(tf.constant(zb), None if lb is None else tf.constant(lb), False)
+
     def generate(z: np.ndarray, lab: np.ndarray | None) -> np.ndarray:
-        parts = []
-        for start in range(0, len(z), batch_size):
-            zb = tf.constant(z[start : start + batch_size])
-            lb = None if lab is None else tf.constant(lab[start : start + batch_size])
-            out = trainer.generate(zb, lb, training=False)
-            parts.append(keras.ops.convert_to_numpy(out).astype("float32"))
-        if not parts:
-            return np.zeros((0, *trainer.data_shape), dtype="float32")
-        return np.concatenate(parts)
+        """The one sampling path (`ganlib.sampling.generate`) through the trainer's hook."""
+        samples, _ = generate_samples(
+            trainer.generator,
+            len(z),
+            noise=z,
+            labels=lab,
+            num_classes=trainer.num_classes,
+            batch_size=batch_size,
+            call=call,
+        )
+        return samples
 
     if rejection is None:
         return generate(truncated_normal(rng, (int(n), *trainer.latent_shape), truncation), labels)
@@ -169,3 +175,30 @@ def sample_with(
         )
 
     return np.asarray(rejection.sample(propose, int(n), seed=seed), dtype="float32")
+
+
+class TrainerAugment:
+    """Mixin of `GANTrainer`: the `augment` policy and its probability (trainer-owned state)."""
+
+    augment: Any
+    augment_probability: keras.Variable | None
+
+    def _init_augment(self, augment: Any) -> None:
+        self.augment = check_augment(augment)
+        self.augment_probability = None
+        if self.augment is not None:
+            self.augment_probability = augment_variable(self.augment)
+            self.track_state(AUGMENT_STATE, self.augment_probability)  # type: ignore[attr-defined]
+            self.track_metric("d_real_sign")  # type: ignore[attr-defined]
+
+    def set_augment_probability(self, p: float) -> None:
+        """Sets the augmentation probability (ADA's `p`, in [0, 1]) of the `augment` policy."""
+        if self.augment_probability is None:
+            raise ValueError("This trainer has no `augment` policy: pass GANTrainer(augment=...).")
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ValueError(f"`p` must be a number in [0, 1]. Received: p={p!r}")
+        self.augment_probability.assign(float(p))
+
+    def discriminator_input(self, x: tf.Tensor) -> tf.Tensor:
+        """What the discriminator sees of a batch: `augment`ed, then packed in m-tuples."""
+        return discriminator_input(self, x)

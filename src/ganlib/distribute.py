@@ -11,6 +11,8 @@ from typing import Any
 
 import tensorflow as tf
 
+from ganlib._compat import in_multi_worker_mode
+
 __all__ = [
     "global_batch_size",
     "is_chief",
@@ -110,15 +112,7 @@ def is_multi_worker(strategy: tf.distribute.Strategy | None = None) -> bool:
         strategy = tf.distribute.get_strategy()
     if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         return False
-    return _multi_worker_mode(strategy)
-
-
-def _multi_worker_mode(strategy: Any) -> bool:
-    """True when `strategy` runs in multi-worker mode (a private TensorFlow API)."""
-    in_multi_worker_mode = getattr(
-        getattr(strategy, "extended", None), "_in_multi_worker_mode", None
-    )
-    return bool(callable(in_multi_worker_mode) and in_multi_worker_mode())
+    return in_multi_worker_mode(strategy)
 
 
 def is_chief(model: Any) -> bool:
@@ -133,7 +127,7 @@ def is_chief(model: Any) -> bool:
         True
     """
     strategy = getattr(model, "distribute_strategy", None)
-    if not _multi_worker_mode(strategy):
+    if not in_multi_worker_mode(strategy):
         return True
     resolver = getattr(strategy, "cluster_resolver", None)
     task_type = getattr(resolver, "task_type", None)

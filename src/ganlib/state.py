@@ -18,6 +18,7 @@ every piece of its state; callbacks read and change it only through these method
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -126,6 +127,17 @@ class TrainerState:
         finally:
             self.swap_ema_weights()
 
+    @property
+    def ema(self) -> Any:
+        """Deprecated: use `ema_weights`, `ema_swapped()` and `swap_ema_weights()`."""
+        warnings.warn(
+            "GANTrainer.ema is deprecated: the trainer owns the EMA weights; use "
+            "trainer.ema_weights, trainer.ema_swapped() or trainer.swap_ema_weights().",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return None if self.ema_weights is None else _EMAView(self)
+
     # --------------------------------------------------------------- divergence
     def mark_diverged(self, message: str, **where: int) -> None:
         """Records that training diverged (`where`: epoch, batch, step); checkpoints stop."""
@@ -182,3 +194,23 @@ class TrainerState:
             )
         for variable, value in zip(variables, values, strict=True):
             variable.assign(value)
+
+
+class _EMAView:
+    """What `TrainerState.ema` used to return (a `GeneratorEMA`), kept for old call shapes."""
+
+    def __init__(self, trainer: TrainerState) -> None:
+        self._trainer = trainer
+        self.built = True
+
+    @property
+    def variables(self) -> list[keras.Variable]:
+        return self._trainer.create_ema_weights()
+
+    def swap(self) -> None:
+        self._trainer.swap_ema_weights()
+
+    @contextlib.contextmanager
+    def swapped(self) -> Iterator[None]:
+        with self._trainer.ema_swapped():
+            yield

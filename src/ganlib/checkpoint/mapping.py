@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ganlib._compat import flatten_layers
 from ganlib.checkpoint.format import (
     CHECKPOINT_NAME,
     CheckpointError,
@@ -34,7 +35,7 @@ __all__ = [
 
 
 def _architecture(model: Any) -> dict[str, Any]:
-    classes = [type(layer).__name__ for layer in model._flatten_layers(include_self=False)]
+    classes = [type(layer).__name__ for layer in flatten_layers(model)]
     return {
         "inputs": [list(t.shape[1:]) for t in getattr(model, "inputs", None) or []],
         "outputs": [list(t.shape[1:]) for t in getattr(model, "outputs", None) or []],

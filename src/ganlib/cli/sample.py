@@ -65,7 +65,9 @@ def _num_classes(generator: Any, config: RunConfig | None) -> int | None:
         return config.num_classes
     import keras
 
-    for layer in generator._flatten_layers(include_self=False):
+    from ganlib._compat import flatten_layers
+
+    for layer in flatten_layers(generator):
         if isinstance(layer, keras.layers.Embedding):
             return int(layer.input_dim)
     return None
@@ -81,8 +83,8 @@ def generate(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """`n` samples (and their labels when conditional) from latent noise drawn with `seed`.
 
-    A conditional generator uses `labels` repeated cyclically to length `n`, or classes
-    `0, 1, 2, ...` in turn.
+    `ganlib.sampling.generate` (the sampling path of `GANTrainer.sample`): a conditional
+    generator uses `labels` repeated cyclically to length `n`, or classes `0, 1, 2, ...` in turn.
 
     Example:
         >>> import keras
@@ -91,22 +93,17 @@ def generate(
         >>> samples.shape, labels is None
         ((5, 2), True)
     """
+    from ganlib.sampling import generate as generate_samples
+
     conditional = len(generator.inputs) == 2
     if not conditional and labels:
         raise CLIError("--labels is only for conditional runs; this generator takes no labels")
-    latent = tuple(int(s) for s in generator.inputs[0].shape[1:])
     check_samples_fit(n, tuple(int(s) for s in generator.outputs[0].shape[1:]))
-    z = np.random.default_rng(seed).standard_normal((n, *latent)).astype("float32")
-    if not conditional:
-        return np.asarray(generator.predict(z, batch_size=256, verbose=0), "float32"), None
-    if num_classes is None:
+    if conditional and num_classes is None:
         raise CLIError("cannot tell the number of classes of this conditional generator")
-    chosen = np.resize(np.asarray(labels or np.arange(num_classes), "int32"), n)
-    if chosen.max() >= num_classes:
-        raise CLIError(f"--labels must lie in [0, {num_classes}); received {int(chosen.max())}")
-    label_input = chosen[:, None] if len(generator.inputs[1].shape) == 2 else chosen
-    samples = generator.predict([z, label_input], batch_size=256, verbose=0)
-    return np.asarray(samples, "float32"), chosen
+    if conditional and labels and max(labels) >= num_classes:  # type: ignore[operator]
+        raise CLIError(f"--labels must lie in [0, {num_classes}); received {max(labels)}")
+    return generate_samples(generator, n, seed=seed, labels=labels or None, num_classes=num_classes)
 
 
 def write_samples_png(path: Path, samples: np.ndarray, config: RunConfig | None) -> str:

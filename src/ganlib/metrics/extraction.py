@@ -90,9 +90,9 @@ def iter_samples(
     """Yield ``n`` samples in batches from an array, a generator model or a sampling function.
 
     - array: its first ``n`` rows;
-    - ``keras.Model`` generator: latent z ~ N(0, I) of size ``model.inputs[0].shape[-1]``,
-      seeded; a conditional generator (two inputs) also gets uniform labels in
-      ``range(num_classes)``;
+    - ``keras.Model`` generator: ``ganlib.sampling.generate_batches`` (the sampling path of
+      ``GANTrainer.sample``): seeded latent z ~ N(0, I) of the generator's input shape; a
+      conditional generator (two inputs) gets the classes ``0 .. num_classes-1`` in turn;
     - callable: ``source(batch_size)`` returning a batch of samples.
 
     Example:
@@ -105,23 +105,13 @@ def iter_samples(
     n = positive_int(n, "n")
     batch_size = positive_int(batch_size, "batch_size")
     if isinstance(source, keras.Model):
-        rng = np.random.default_rng(seed)
-        latent_dim = int(source.inputs[0].shape[-1])
-        conditional = len(source.inputs) == 2
-        if conditional and (num_classes is None or num_classes < 1):
-            raise ValueError(
-                "A conditional generator needs `num_classes` to draw labels. "
-                f"Received: num_classes={num_classes!r}"
-            )
-        for start in range(0, n, batch_size):
-            b = min(batch_size, n - start)
-            z = rng.standard_normal((b, latent_dim)).astype(np.float32)
-            if conditional:
-                labels = rng.integers(0, num_classes or 1, size=b).astype(np.int32)
-                out = source([z, labels], training=False)
-            else:
-                out = source(z, training=False)
-            yield np.asarray(out, dtype=np.float32)
+        from ganlib.sampling.generate import generate_batches
+
+        batches = generate_batches(
+            source, n, seed=seed, num_classes=num_classes, batch_size=batch_size
+        )
+        for samples, _ in batches:
+            yield samples
     elif isinstance(source, np.ndarray):
         if source.shape[0] < n:
             raise ValueError(

@@ -1,5 +1,7 @@
 """Sampling tools: truncation, discriminator calibration, rejection and Metropolis-Hastings.
 
+- `generate` / `generate_batches`: the one sampling path (seeded latent noise, labels in turn)
+  of `GANTrainer.sample`, the metrics and `ganlib sample`;
 - `truncated_normal`: the truncation trick's latent noise (`GANTrainer.sample(truncation=...)`);
 - `Calibration`: Platt scaling of discriminator logits into log density ratios;
 - `DiscriminatorRejectionSampler` (DRS) and `MetropolisHastingsSampler` (MH-GAN): keep or
@@ -24,6 +26,7 @@ from ganlib.sampling.discriminator import (
     generator_proposal,
     mh_acceptance,
 )
+from ganlib.sampling.generate import generate, generate_batches
 from ganlib.sampling.truncation import check_truncation, truncated_normal
 
 __all__ = [
@@ -32,6 +35,8 @@ __all__ = [
     "MetropolisHastingsSampler",
     "check_truncation",
     "drs_acceptance",
+    "generate",
+    "generate_batches",
     "generator_proposal",
     "mh_acceptance",
     "truncated_normal",
