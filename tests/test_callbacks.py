@@ -243,14 +243,30 @@ def test_divergence_guard_catches_non_finite_weights_while_losses_are_finite() -
     assert guard.message is not None and "holds NaN/Inf" in guard.message
 
 
-def test_checkpoint_alone_stops_a_run_whose_state_is_not_finite(tmp_path: Path) -> None:
+def test_checkpoint_refuses_a_non_finite_state_and_the_guard_stops_the_run(
+    tmp_path: Path,
+) -> None:
+    """One job each: GANCheckpoint never saves NaN/Inf state; DivergenceGuard stops the run."""
     trainer = point_trainer()
     trainer.fit(points(), batch_size=16, epochs=1, callbacks=[GANCheckpoint(tmp_path)], verbose=0)
     trainer.generator.layers[0].kernel.assign(np.full((3, 2), np.inf, "float32"))
     checkpoint = GANCheckpoint(tmp_path)
     with pytest.warns(UserWarning, match="not finite"):
         history = trainer.fit(
-            points(), batch_size=16, epochs=4, initial_epoch=1, callbacks=[checkpoint], verbose=0
+            points(), batch_size=16, epochs=3, initial_epoch=1, callbacks=[checkpoint], verbose=0
         )
-    assert checkpoint.refused == 1 and len(history.history["d_loss"]) == 1
+    assert checkpoint.refused == 2 and len(history.history["d_loss"]) == 2  # not stopped
+    guard, checkpoint = DivergenceGuard(verbose=False), GANCheckpoint(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        history = trainer.fit(
+            points(),
+            batch_size=16,
+            epochs=6,
+            initial_epoch=3,
+            callbacks=[guard, checkpoint],
+            verbose=0,
+        )
+    assert guard.diverged_at is not None and len(history.history["d_loss"]) == 1
+    assert checkpoint.refused == 1
     assert [p.name for p in list_checkpoints(tmp_path)] == ["ckpt-000000004"]

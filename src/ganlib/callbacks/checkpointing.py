@@ -8,7 +8,9 @@ from typing import Any
 
 import keras
 import numpy as np
+from keras.utils import io_utils
 
+from ganlib._validation import optional_positive_int
 from ganlib.checkpoint import latest_checkpoint, save_trainer, trainer_arrays
 from ganlib.distribute import is_chief
 from ganlib.state import TrainerState
@@ -22,8 +24,9 @@ class GANCheckpoint(keras.callbacks.Callback):
     Saves both networks, both optimizers, the trainer's RNG state and step, and the
     `GeneratorEMA` weights (format: `ganlib.checkpoint`) every `every_epochs` epochs and/or
     every `every_steps` steps. A state holding NaN/Inf, or one after `DivergenceGuard` fired, is
-    never saved, so the last good checkpoint survives a divergence; a non-finite state also
-    stops training (with a message) when no `DivergenceGuard` did. Only the chief writes.
+    never saved (a warning names the last good checkpoint), so the last good checkpoint
+    survives a divergence. Stopping a diverged run is `DivergenceGuard`'s job, not this
+    callback's: use both. Only the chief writes.
 
     Works with any trainer implementing the checkpoint protocol (`checkpoint_groups()`,
     `compat_config()`, `step_counter`; docs/trainer.md).
@@ -46,11 +49,9 @@ class GANCheckpoint(keras.callbacks.Callback):
         verbose: bool = False,
     ) -> None:
         super().__init__()
-        for name, value in (("every_epochs", every_epochs), ("every_steps", every_steps)):
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise ValueError(f"`{name}` must be a positive integer or None. Received: {value}")
-        if keep is not None and (not isinstance(keep, int) or keep < 1):
-            raise ValueError(f"`keep` must be a positive integer or None. Received: keep={keep}")
+        optional_positive_int(every_epochs, "every_epochs")
+        optional_positive_int(every_steps, "every_steps")
+        optional_positive_int(keep, "keep")
         self.directory = Path(directory)
         self.every_epochs, self.every_steps, self.keep = every_epochs, every_steps, keep
         self.verbose = verbose
@@ -76,9 +77,6 @@ class GANCheckpoint(keras.callbacks.Callback):
                 f"Last good checkpoint: {last}"
             )
             warnings.warn(message, stacklevel=2)
-            if not self.model.stop_training:  # no DivergenceGuard caught it: stop here
-                self.model.stop_training = True
-                print(message + ". Training stopped.")
             return None
         if not is_chief(self.model):
             return None
@@ -86,7 +84,7 @@ class GANCheckpoint(keras.callbacks.Callback):
             self.model, self.directory, epoch=epoch, keep=self.keep, arrays=arrays
         )
         if self.verbose:
-            print(f"GANCheckpoint: saved {self.last_saved}")
+            io_utils.print_msg(f"GANCheckpoint: saved {self.last_saved}")
         return self.last_saved
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:

@@ -8,6 +8,9 @@ from typing import Any
 
 import keras
 import tensorflow as tf
+from keras.utils import io_utils
+
+from ganlib._validation import positive_int
 
 __all__ = ["DivergenceGuard"]
 
@@ -49,8 +52,7 @@ class DivergenceGuard(keras.callbacks.Callback):
         super().__init__()
         if isinstance(monitor, str):
             monitor = (monitor,)
-        if isinstance(check_every, bool) or not isinstance(check_every, int) or check_every < 1:
-            raise ValueError(f"`check_every` must be a positive integer. Received: {check_every!r}")
+        positive_int(check_every, "check_every")
         self.monitor = tuple(monitor)
         self.check_weights, self.check_every = check_weights, check_every
         self.verbose = verbose
@@ -108,4 +110,4 @@ class DivergenceGuard(keras.callbacks.Callback):
         self.model.mark_diverged(self.message, **self.diverged_at)
         self.model.stop_training = True
         if self.verbose:
-            print(self.message)
+            io_utils.print_msg(self.message)

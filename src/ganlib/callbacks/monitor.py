@@ -9,6 +9,7 @@ from typing import Any
 
 import keras
 
+from ganlib._validation import positive_int
 from ganlib.checkpoint import save_trainer
 from ganlib.distribute import is_chief
 
@@ -48,8 +49,7 @@ class MetricMonitor(keras.callbacks.Callback):
         super().__init__()
         if not callable(metric_fn):
             raise TypeError(f"`metric_fn` must be callable. Received: {metric_fn!r}")
-        if not isinstance(every_epochs, int) or every_epochs < 1:
-            raise ValueError(f"`every_epochs` must be a positive integer. Received: {every_epochs}")
+        positive_int(every_epochs, "every_epochs")
         if mode not in ("min", "max"):
             raise ValueError(f"`mode` must be 'min' or 'max'. Received: mode={mode!r}")
         if best_directory is not None and monitor is None:

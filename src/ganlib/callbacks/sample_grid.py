@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganlib._atomic import write_bytes
+from ganlib._validation import optional_positive_int, positive_int
 from ganlib.distribute import is_chief
 
 __all__ = ["SampleGrid", "image_grid", "image_summary", "write_png"]
@@ -65,10 +66,7 @@ def write_png(path: str | Path, image: np.ndarray) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    tmp.write_bytes(tf.io.encode_png(np.asarray(image, dtype="uint8")).numpy())
-    os.replace(tmp, path)
-    return path
+    return write_bytes(path, tf.io.encode_png(np.asarray(image, dtype="uint8")).numpy())
 
 
 def image_summary(tag: str, image: np.ndarray, step: int) -> None:
@@ -116,11 +114,9 @@ class SampleGrid(keras.callbacks.Callback):
         tensorboard_dir: str | Path | None = None,
     ) -> None:
         super().__init__()
-        for name, value in (("every_epochs", every_epochs), ("every_steps", every_steps)):
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise ValueError(f"`{name}` must be a positive integer or None. Received: {value}")
-        if not isinstance(n, int) or n < 1:
-            raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
+        optional_positive_int(every_epochs, "every_epochs")
+        optional_positive_int(every_steps, "every_steps")
+        positive_int(n, "n")
         self.directory = Path(directory)
         self.every_epochs, self.every_steps = every_epochs, every_steps
         self.n, self.rows, self.cols, self.seed = n, rows, cols, seed

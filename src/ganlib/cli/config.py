@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ganlib._atomic import write_text
+
 __all__ = ["CONFIG_FILE", "RUN_FORMAT", "RunConfig"]
 
 CONFIG_FILE = "config.json"
@@ -116,10 +118,7 @@ class RunConfig:
     def save(self, folder: str | os.PathLike[str]) -> Path:
         """Writes `folder/config.json` atomically (temp file, then rename)."""
         path = Path(folder) / CONFIG_FILE
-        tmp = path.with_name(f".tmp-{os.getpid()}-{CONFIG_FILE}")
-        tmp.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-        return path
+        return write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> RunConfig:

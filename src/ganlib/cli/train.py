@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
-import os
 import sys
 import time
 import warnings
@@ -14,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ganlib._atomic import atomic_path, write_text
 from ganlib.cli._limits import check_builders, load_run_config
 from ganlib.cli._runfolder import check_new_out, check_out_text, resume_point
 from ganlib.cli._setup import (
@@ -241,16 +241,12 @@ def _trim_csv(path: Path, epochs: int) -> None:
         and int(line.split(",", 1)[0]) < epochs
     ]  # fmt: skip
     if kept != lines:
-        tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-        tmp.write_text("".join(kept), encoding="utf-8")
-        os.replace(tmp, path)
+        write_text(path, "".join(kept))
 
 
 def _save_generator(trainer: Any, ema: Any, path: Path) -> Path:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    with ema.swapped() if ema is not None else contextlib.nullcontext():
+    with atomic_path(path) as tmp, ema.swapped() if ema is not None else contextlib.nullcontext():
         trainer.generator.save(tmp)
-    os.replace(tmp, path)
     return path
 
 

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ganlib._validation import positive_int
+
 if TYPE_CHECKING:
     import tensorflow as tf
 
@@ -129,8 +131,7 @@ def image_folder(
             f"`path` must be an existing folder of images. Received: path={str(path)!r}"
         )
     image_size = _size(size)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size!r}")
+    positive_int(batch_size, "batch_size")
     if color_mode not in ("rgb", "grayscale", "rgba"):
         raise ValueError(
             f'`color_mode` must be "rgb", "grayscale" or "rgba". Received: {color_mode!r}'

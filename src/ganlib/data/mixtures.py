@@ -13,13 +13,12 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
+from ganlib._validation import positive_int
+
 __all__ = ["Mixture", "grid", "grid_mixture", "ring", "ring_mixture"]
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)
+_positive_int = positive_int
 
 
 def _positive_float(value: Any, name: str, *, allow_zero: bool = False) -> float:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ganlib._validation import positive_int  # noqa: F401  (re-exported to metrics)
+
 
 def as_features(x: object, name: str, *, min_rows: int = 1) -> np.ndarray:
     """Return ``x`` as a finite float64 array of shape (n, d), or raise ValueError."""
@@ -61,10 +63,3 @@ def same_dim(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
             f"`{name_a}` and `{name_b}` must have the same feature dimension. "
             f"Received: {name_a}.shape={a.shape}, {name_b}.shape={b.shape}"
         )
-
-
-def positive_int(value: object, name: str) -> int:
-    """Return ``value`` if it is a positive int, else raise ValueError."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)

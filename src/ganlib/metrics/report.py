@@ -7,6 +7,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ganlib._atomic import write_text
+
 __all__ = ["EvaluationReport", "MetricResult"]
 
 
@@ -68,11 +70,7 @@ class EvaluationReport:
 
     def save_json(self, path: str | os.PathLike[str]) -> None:
         """Write `to_dict` as JSON (e.g. ``RUN_DIR/metrics.json``), atomically."""
-        tmp = f"{os.fspath(path)}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(self.to_dict(), f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
+        write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     def format_table(self) -> str:
         """A plain-text table: metric, value (+- std), n, real floor, floor n."""

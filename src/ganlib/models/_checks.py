@@ -8,11 +8,9 @@ from typing import Any
 
 import keras
 
+from ganlib._validation import positive_int
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)
+_positive_int = positive_int
 
 
 def _shape(value: Any, name: str) -> tuple[int, ...]:
