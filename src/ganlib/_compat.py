@@ -5,6 +5,8 @@ or changes one fails loudly there instead of somewhere deep in training.
 
 - `keras.Model._flatten_layers`: every nested layer of a model (`flatten_layers`);
 - `tf.distribute` `strategy.extended._in_multi_worker_mode()` (`in_multi_worker_mode`);
+- `keras.src.utils.io_utils.print_msg`: Keras's own message printer, which follows
+  `keras.config.disable_interactive_logging()` (`print_msg`);
 - `keras.Model._maybe_symbolic_build`, which Keras 3.15 runs at the start of `fit`
   (`SymbolicBuildGuard` skips it under a multi-worker strategy).
 """
@@ -20,6 +22,13 @@ import tensorflow as tf
 def flatten_layers(model: keras.Model) -> list[keras.layers.Layer]:
     """Every layer nested in `model` (depth first), without `model` itself."""
     return list(model._flatten_layers(include_self=False))
+
+
+def print_msg(message: str) -> None:
+    """Prints a callback message the way Keras's callbacks do (stdout or absl logging)."""
+    from keras.src.utils import io_utils
+
+    io_utils.print_msg(message)
 
 
 def in_multi_worker_mode(strategy: Any) -> bool:

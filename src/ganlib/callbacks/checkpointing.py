@@ -8,8 +8,8 @@ from typing import Any
 
 import keras
 import numpy as np
-from keras.utils import io_utils
 
+from ganlib._compat import print_msg
 from ganlib._validation import optional_positive_int
 from ganlib.checkpoint import latest_checkpoint, save_trainer, trainer_arrays
 from ganlib.distribute import is_chief
@@ -84,7 +84,7 @@ class GANCheckpoint(keras.callbacks.Callback):
             self.model, self.directory, epoch=epoch, keep=self.keep, arrays=arrays
         )
         if self.verbose:
-            io_utils.print_msg(f"GANCheckpoint: saved {self.last_saved}")
+            print_msg(f"GANCheckpoint: saved {self.last_saved}")
         return self.last_saved
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import keras
 import tensorflow as tf
-from keras.utils import io_utils
 
+from ganlib._compat import print_msg
 from ganlib._validation import positive_int
 
 __all__ = ["DivergenceGuard"]
@@ -110,4 +110,4 @@ class DivergenceGuard(keras.callbacks.Callback):
         self.model.mark_diverged(self.message, **self.diverged_at)
         self.model.stop_training = True
         if self.verbose:
-            io_utils.print_msg(self.message)
+            print_msg(self.message)
