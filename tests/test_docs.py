@@ -47,6 +47,7 @@ MODULES = [
     "plots",
     "export",
     "latent",
+    "registry",  # its own page under api/
 ]
 MODULE_PAGES = ["losses", "optimizers", "models", "data", "trainer", "callbacks", "metrics", "cli"]
 

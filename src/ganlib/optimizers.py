@@ -19,15 +19,19 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeAlias
 
 import keras
 
+from ganlib.registry import Registry
+
 __all__ = [
     "PRESETS",
     "PRESET_D_STEPS",
+    "PRESET_FUNCTIONS",
     "Preset",
     "dcgan",
     "get",
@@ -290,7 +294,12 @@ def sngan(
     return _pair("sngan", learning_rate, g_learning_rate, d_learning_rate, beta_1, beta_2, epsilon)
 
 
-_FUNCTIONS = {"dcgan": dcgan, "ttur": ttur, "wgan_gp": wgan_gp, "sngan": sngan}
+PRESET_FUNCTIONS: Registry[Callable[..., tuple[keras.optimizers.Adam, keras.optimizers.Adam]]] = (
+    Registry("optimizer preset")
+)
+"""The preset functions by name (`ganlib.registry.Registry`; case, `-` and `_` ignored)."""
+for _name, _function in (("dcgan", dcgan), ("ttur", ttur), ("wgan_gp", wgan_gp), ("sngan", sngan)):
+    PRESET_FUNCTIONS.register(_function, _name)
 
 
 def get(name: str, **overrides: Any) -> tuple[keras.optimizers.Adam, keras.optimizers.Adam]:
@@ -306,10 +315,4 @@ def get(name: str, **overrides: Any) -> tuple[keras.optimizers.Adam, keras.optim
     """
     if not isinstance(name, str):
         raise TypeError(f"`name` must be a preset name (a string). Received: name={name!r}")
-    key = name.strip().lower().replace("-", "_")
-    if key not in _FUNCTIONS:
-        raise ValueError(
-            f"Unknown optimizer preset {name!r}; known: {', '.join(_FUNCTIONS)}. "
-            f"Received: name={name!r}"
-        )
-    return _FUNCTIONS[key](**overrides)
+    return PRESET_FUNCTIONS.lookup(name.strip())(**overrides)

@@ -92,7 +92,7 @@ class Registry(Generic[T]):
             known = self._entries.get(normalize_name(item))
             if known is not None and known is not entry and not _same_class(known, entry):
                 raise ValueError(
-                    f"The {self.kind} name {item!r} is already registered for {_label(known)}. "
+                    f"A {self.kind} is already registered as {item!r}: {_label(known)}. "
                     f"Received: {_label(entry)}"
                 )
         for item in names:

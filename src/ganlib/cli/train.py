@@ -64,13 +64,22 @@ def _loss_and_preset(loss: str | None, preset: str | None) -> tuple[str, str, fl
         preset = "wgan_gp" if loss == "wgan-gp" else "dcgan"
     if loss is None:
         loss = _PRESET_LOSS.get(optimizers.PRESETS[preset].loss, "ns")
-    return loss, preset, 10.0 if loss == "wgan-gp" else 0.0
+    return loss, preset, _wgan_gp_weight() if loss == "wgan-gp" else 0.0
+
+
+def _wgan_gp_weight() -> float:
+    """The gradient-penalty weight of the `wgan_gp` preset (10, Gulrajani et al. 2017)."""
+    from ganlib import losses, optimizers
+
+    penalty = optimizers.PRESETS["wgan_gp"].penalty
+    return float(losses.get_penalty(penalty).weight) if penalty else 0.0
 
 
 def _default_d_steps(loss: str, preset: str) -> int:
     from ganlib import optimizers
 
-    return 5 if loss == "wgan-gp" else int(optimizers.PRESET_D_STEPS[preset])
+    steps = optimizers.PRESETS["wgan_gp" if loss == "wgan-gp" else preset].d_steps
+    return int(steps)
 
 
 def _point_defaults(args: argparse.Namespace, config: RunConfig) -> dict[str, Any]:

@@ -15,25 +15,24 @@ from ganlib.losses.objects import (
     Wasserstein,
 )
 from ganlib.losses.penalties import GradientPenalty, Penalty, R1Penalty, R2Penalty
+from ganlib.registry import Registry
 
-__all__ = ["get", "get_penalty", "register", "serialize"]
+__all__ = ["LOSSES", "PENALTIES", "get", "get_penalty", "register", "serialize"]
 
-_LOSSES: dict[str, type[GANLoss]] = {}
-_PENALTIES: dict[str, type[Penalty]] = {}
+LOSSES: Registry[type[GANLoss]] = Registry("loss", GANLoss)
+"""The loss classes by name (`ganlib.registry.Registry`)."""
+PENALTIES: Registry[type[Penalty]] = Registry("penalty", Penalty)
+"""The penalty classes by name (`ganlib.registry.Registry`)."""
 
 T = TypeVar("T", bound=type)
-
-
-def _key(name: str) -> str:
-    """Case-, hyphen- and underscore-insensitive key: "Non-Saturating" -> "nonsaturating"."""
-    return name.lower().replace("-", "").replace("_", "").replace(" ", "")
 
 
 def register(cls: T, *aliases: str) -> T:
     """Registers a :class:`GANLoss` or :class:`Penalty` subclass under ``cls.name``.
 
-    The class name and any ``aliases`` are registered too; lookup ignores case, ``-`` and ``_``.
-    Registered classes can be rebuilt by :func:`get` / :func:`get_penalty` from a saved config.
+    The class name and any ``aliases`` are registered too; lookup ignores case, ``-`` and ``_``
+    (`ganlib.registry.normalize_name`). Registered classes can be rebuilt by :func:`get` /
+    :func:`get_penalty` from a saved config.
 
     Example:
         >>> class Tempered(NonSaturating):
@@ -43,20 +42,12 @@ def register(cls: T, *aliases: str) -> T:
         Tempered(real_label=1.0, fake_label=0.0, from_logits=True)
     """
     if isinstance(cls, type) and issubclass(cls, GANLoss):
-        table: dict[str, Any] = _LOSSES
+        table: Registry[Any] = LOSSES
     elif isinstance(cls, type) and issubclass(cls, Penalty):
-        table = _PENALTIES
+        table = PENALTIES
     else:
         raise TypeError(f"`cls` must be a GANLoss or Penalty subclass. Received: cls={cls!r}")
-    names = (str(getattr(cls, "name", "")), cls.__name__, *aliases)
-    for name in names:  # check every name before registering any
-        key = _key(name)
-        if table.get(key, cls) is not cls:
-            raise ValueError(
-                f"The name {name!r} is already registered for {table[key].__name__}. "
-                f"Received: cls={cls.__name__}"
-            )
-    table.update({_key(name): cls for name in names})
+    table.register(cls, str(getattr(cls, "name", "")), aliases=(cls.__name__, *aliases))
     return cls
 
 
@@ -69,31 +60,6 @@ register(RelativisticAverage, "ra", "rasgan", "relativistic")
 register(GradientPenalty, "wgan_gp", "gradient_penalty")
 register(R1Penalty, "r1_penalty")
 register(R2Penalty, "r2_penalty")
-
-
-def _lookup(identifier: Any, table: Mapping[str, type], kind: str, argument: str) -> Any:
-    if isinstance(identifier, str):
-        cls = table.get(_key(identifier))
-        if cls is None:
-            known = sorted({str(getattr(c, "name", c.__name__)) for c in table.values()})
-            raise ValueError(
-                f"Unknown {kind} {identifier!r}; known: {', '.join(known)}. "
-                f"Received: {argument}={identifier!r}"
-            )
-        return cls()
-    if isinstance(identifier, Mapping):
-        extra = set(identifier) - {"name", "config"}
-        if "name" not in identifier or extra:
-            raise ValueError(
-                f'A {kind} config must be {{"name": ..., "config": {{...}}}}. '
-                f"Received: {argument}={dict(identifier)!r}"
-            )
-        cls = _lookup(identifier["name"], table, kind, argument).__class__
-        return cls.from_config(dict(identifier.get("config") or {}))
-    raise TypeError(
-        f"`{argument}` must be a {kind} object, a name or a config dict. "
-        f"Received: {argument}={identifier!r}"
-    )
 
 
 def get(identifier: str | Mapping[str, Any] | GANLoss) -> GANLoss:
@@ -109,9 +75,7 @@ def get(identifier: str | Mapping[str, Any] | GANLoss) -> GANLoss:
         >>> get({"name": "non_saturating", "config": {"real_label": 0.9}}).real_label
         0.9
     """
-    if isinstance(identifier, GANLoss):
-        return identifier
-    loss: GANLoss = _lookup(identifier, _LOSSES, "loss", "identifier")
+    loss: GANLoss = LOSSES.get(identifier)
     return loss
 
 
@@ -126,9 +90,7 @@ def get_penalty(identifier: str | Mapping[str, Any] | Penalty) -> Penalty:
         >>> get_penalty("r1")
         R1Penalty(weight=5.0)
     """
-    if isinstance(identifier, Penalty):
-        return identifier
-    penalty: Penalty = _lookup(identifier, _PENALTIES, "penalty", "identifier")
+    penalty: Penalty = PENALTIES.get(identifier)
     return penalty
 
 
@@ -141,4 +103,4 @@ def serialize(obj: GANLoss | Penalty) -> dict[str, Any]:
     """
     if not isinstance(obj, (GANLoss, Penalty)):
         raise TypeError(f"`obj` must be a GANLoss or Penalty. Received: obj={obj!r}")
-    return {"name": obj.name, "config": obj.get_config()}
+    return {"name": obj.name, "config": obj.get_config()}  # the name a loss declares

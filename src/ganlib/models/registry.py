@@ -6,16 +6,18 @@ The serialized form of a builder is ``{"name": <registered name>, "config": {...
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
+from ganlib.registry import Registry
 
-__all__ = ["available", "from_config", "get", "register", "serialize"]
+__all__ = ["BUILDERS", "available", "from_config", "get", "register", "serialize"]
 
 Builder = GeneratorBuilder | DiscriminatorBuilder
 B = TypeVar("B", bound=type)
 
-_BUILDERS: dict[str, type] = {}
+BUILDERS: Registry[type] = Registry("builder", (GeneratorBuilder, DiscriminatorBuilder))
+"""The builder classes by name (`ganlib.registry.Registry`; case, `-` and `_` ignored)."""
 
 
 def register(name: str) -> Callable[[B], B]:
@@ -33,18 +35,8 @@ def register(name: str) -> Callable[[B], B]:
         raise ValueError(f"`name` must be a non-empty string. Received: name={name!r}")
 
     def decorator(cls: B) -> B:
-        if not (issubclass(cls, GeneratorBuilder) or issubclass(cls, DiscriminatorBuilder)):
-            raise TypeError(
-                "Only GeneratorBuilder or DiscriminatorBuilder subclasses can be registered. "
-                f"Received: {cls!r}"
-            )
-        previous = _BUILDERS.get(name)
-        if previous is not None and previous.__qualname__ != cls.__qualname__:
-            raise ValueError(
-                f"A builder is already registered as {name!r}: {previous!r}. Received: {cls!r}"
-            )
-        cls.registered_name = name
-        _BUILDERS[name] = cls
+        BUILDERS.register(cls, name)
+        cast(Any, cls).registered_name = name  # the name `serialize` writes
         return cls
 
     return decorator
@@ -58,7 +50,7 @@ def available() -> list[str]:
         >>> "mlp_generator" in models.available()
         True
     """
-    return sorted(_BUILDERS)
+    return BUILDERS.names()
 
 
 def get(name: str, /, **kwargs: Any) -> Any:
@@ -71,9 +63,7 @@ def get(name: str, /, **kwargs: Any) -> Any:
         >>> models.get("mlp_discriminator", input_shape=(2,)).input_shape
         (2,)
     """
-    if name not in _BUILDERS:
-        raise ValueError(f"Unknown builder. Known: {available()}. Received: name={name!r}")
-    return _BUILDERS[name](**kwargs)
+    return BUILDERS.lookup(name)(**kwargs)
 
 
 def serialize(builder: Builder) -> dict[str, Any]:
@@ -84,8 +74,12 @@ def serialize(builder: Builder) -> dict[str, Any]:
         >>> models.serialize(models.MLPGenerator(latent_dim=8))["name"]
         'mlp_generator'
     """
-    name = type(builder).registered_name
-    if _BUILDERS.get(name) is not type(builder):
+    name = getattr(type(builder), "registered_name", None)
+    if (
+        not isinstance(name, str)
+        or name not in BUILDERS
+        or BUILDERS.lookup(name) is not type(builder)
+    ):
         raise ValueError(
             "Only builders of registered classes can be serialized (use models.register). "
             f"Received: builder={builder!r}"
