@@ -14,7 +14,7 @@ import tensorflow as tf
 
 from ganlib.callbacks.monitor import MetricMonitor
 from ganlib.callbacks.sample_grid import image_grid, image_summary
-from ganlib.trainer_state import is_chief
+from ganlib.distribute import is_chief
 
 __all__ = ["TensorBoardSamples", "scalar_summary"]
 

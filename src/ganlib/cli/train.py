@@ -15,6 +15,7 @@ import numpy as np
 
 from ganlib._atomic import atomic_path, write_text
 from ganlib.cli._limits import check_builders, load_run_config
+from ganlib.cli._presets import default_d_steps, loss_and_preset
 from ganlib.cli._runfolder import check_new_out, check_out_text, resume_point
 from ganlib.cli._setup import (
     CLIError,
@@ -41,7 +42,6 @@ GENERATOR_FILE = "generator.keras"
 METRICS_FILE = "metrics.csv"
 SAMPLES_DIR = "samples"
 TENSORBOARD_DIR = "tensorboard"
-_PRESET_LOSS = {"non_saturating": "ns", "hinge": "hinge", "wasserstein": "wgan-gp"}
 _IMAGE_DEFAULTS = {"batch_size": 64, "latent_dim": 100, "epochs": 10}
 _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
@@ -55,31 +55,6 @@ def _explicit(args: argparse.Namespace) -> dict[str, Any]:
     if values.get("data") is not None:
         values["data"] = str(Path(values["data"]).resolve())
     return values
-
-
-def _loss_and_preset(loss: str | None, preset: str | None) -> tuple[str, str, float]:
-    from ganlib import optimizers
-
-    if preset is None:
-        preset = "wgan_gp" if loss == "wgan-gp" else "dcgan"
-    if loss is None:
-        loss = _PRESET_LOSS.get(optimizers.PRESETS[preset].loss, "ns")
-    return loss, preset, _wgan_gp_weight() if loss == "wgan-gp" else 0.0
-
-
-def _wgan_gp_weight() -> float:
-    """The gradient-penalty weight of the `wgan_gp` preset (10, Gulrajani et al. 2017)."""
-    from ganlib import losses, optimizers
-
-    penalty = optimizers.PRESETS["wgan_gp"].penalty
-    return float(losses.get_penalty(penalty).weight) if penalty else 0.0
-
-
-def _default_d_steps(loss: str, preset: str) -> int:
-    from ganlib import optimizers
-
-    steps = optimizers.PRESETS["wgan_gp" if loss == "wgan-gp" else preset].d_steps
-    return int(steps)
 
 
 def _point_defaults(args: argparse.Namespace, config: RunConfig) -> dict[str, Any]:
@@ -149,9 +124,9 @@ def _new_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
     check_new_out(out, kind, dataset)
     quiet_tensorflow_import()
     options = _explicit(args)
-    loss, preset, gp = _loss_and_preset(options.get("loss"), options.get("preset"))
+    loss, preset, gp = loss_and_preset(options.get("loss"), options.get("preset"))
     options.update(loss=loss, preset=preset, gp_weight=gp)
-    options.setdefault("d_steps", _default_d_steps(loss, preset))
+    options.setdefault("d_steps", default_d_steps(loss, preset))
     return RunConfig(dataset=dataset, kind=kind, version=__version__, **options), out
 
 
