@@ -32,8 +32,9 @@ class GANCheckpoint(keras.callbacks.Callback):
     `compat_config()`, `step_counter`; docs/trainer.md).
 
     Resume: `epoch = trainer.restore(directory)`, then `fit(..., initial_epoch=epoch)`.
-    Epoch-end checkpoints resume exactly; a mid-epoch (`every_steps`) checkpoint resumes at
-    the start of its epoch's next full pass.
+    Epoch-end checkpoints resume exactly; a mid-epoch (`every_steps`) checkpoint resumes
+    exactly with `ganlib.data.resumable_batches` and `ganlib.data.fit_segments`
+    (docs/howto/resume.md), else at the start of its epoch's next full pass.
 
     Example:
         >>> from ganlib.callbacks import GANCheckpoint

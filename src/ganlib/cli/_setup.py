@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from dataclasses import dataclass
@@ -284,34 +283,10 @@ def make_trainer(config: RunConfig) -> Any:
 def batches(
     x: np.ndarray, y: np.ndarray | None, batch_size: int, seed: int, start: int, steps: int
 ) -> Any:
-    """A `tf.data.Dataset` of the `steps` batches that follow batch number `start`.
+    """`ganlib.data.resumable_batches`: the `steps` batches that follow batch number `start`."""
+    from ganlib.data.resumable import resumable_batches
 
-    Batches run through shuffled passes over `(x[, y])`; pass `e` is shuffled with the
-    stateless seed `(seed, e)` and batch number `b` is batch `b % per_pass` of pass
-    `b // per_pass`. A resumed run therefore sees the same batches as an uninterrupted one.
-    """
-    import tensorflow as tf
-
-    n = len(x)
-    per_pass = math.ceil(n / batch_size)
-    first, skip = divmod(start, per_pass)
-    passes = math.ceil((skip + steps) / per_pass)
-    xs = tf.constant(x)
-    ys = None if y is None else tf.constant(y)
-
-    def one_pass(e: tf.Tensor) -> tf.data.Dataset:
-        order = tf.random.experimental.stateless_shuffle(
-            tf.range(n, dtype=tf.int64), seed=tf.stack([tf.constant(seed, tf.int64), e])
-        )
-        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
-
-    def gather(index: tf.Tensor) -> Any:
-        if ys is None:
-            return tf.gather(xs, index)
-        return tf.gather(xs, index), tf.gather(ys, index)
-
-    dataset = tf.data.Dataset.range(first, first + passes).flat_map(one_pass)
-    return dataset.skip(skip).take(steps).map(gather).prefetch(tf.data.AUTOTUNE)
+    return resumable_batches(x, y, batch_size=batch_size, seed=seed, start=start, steps=steps)
 
 
 def progress_verbosity() -> int:

@@ -19,6 +19,7 @@ from ganlib.data.idx import IDX_DTYPES, parse_idx, read_idx, write_idx
 from ganlib.data.mixtures import Mixture, grid, grid_mixture, ring, ring_mixture
 from ganlib.data.mnist import DataNotFoundError, load_fashion_mnist, load_mnist
 from ganlib.data.morphology import dilate, edge_map, erode
+from ganlib.data.resumable import FitSegment, fit_segments, resumable_batches
 from ganlib.data.translation_folders import paired_folders, unpaired_arrays, unpaired_folders
 
 __all__ = [
@@ -26,12 +27,14 @@ __all__ = [
     "IMAGE_EXTENSIONS",
     "DataNotFoundError",
     "DeviceData",
+    "FitSegment",
     "Mixture",
     "ValueRange",
     "dilate",
     "edge_map",
     "erode",
     "first_undecodable_image",
+    "fit_segments",
     "from_array",
     "grid",
     "grid_mixture",
@@ -41,6 +44,7 @@ __all__ = [
     "paired_folders",
     "parse_idx",
     "read_idx",
+    "resumable_batches",
     "ring",
     "ring_mixture",
     "scale_to_symmetric",
