@@ -65,3 +65,15 @@ def test_the_old_trainer_state_names_work_with_a_deprecation_warning() -> None:
             assert getattr(trainer_state, name) is getattr(checkpoint, name)
     with pytest.raises(AttributeError):
         trainer_state.nothing  # noqa: B018
+
+
+def test_reading_checkpoint_files_imports_no_tensorflow() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ganlib.checkpoint.format; "
+        "print('keras' in sys.modules, 'tensorflow' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

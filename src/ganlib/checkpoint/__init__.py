@@ -5,7 +5,8 @@
 - `ganlib.checkpoint.mapping`: a trainer's variables (its `checkpoint_groups()`) to and from
   those arrays, with the compatibility check.
 
-Every public name of both is importable from here.
+Every public name of both is importable from here; the mapping names load on first use, so
+reading or writing checkpoint files does not import Keras or TensorFlow.
 
 Example:
     >>> import tempfile, numpy as np
@@ -17,6 +18,9 @@ Example:
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ganlib.checkpoint.format import (
     FORMAT_VERSION,
     CheckpointError,
@@ -26,14 +30,18 @@ from ganlib.checkpoint.format import (
     read_latest_checkpoint,
     write_checkpoint,
 )
-from ganlib.checkpoint.mapping import (
-    compat_config,
-    match_groups,
-    restore_trainer,
-    save_trainer,
-    trainer_arrays,
-)
-from ganlib.distribute import is_chief
+
+if TYPE_CHECKING:
+    from ganlib.checkpoint.mapping import (
+        compat_config,
+        match_groups,
+        restore_trainer,
+        save_trainer,
+        trainer_arrays,
+    )
+    from ganlib.distribute import is_chief
+
+_MAPPING = ("compat_config", "match_groups", "restore_trainer", "save_trainer", "trainer_arrays")
 
 __all__ = [
     "FORMAT_VERSION",
@@ -50,3 +58,12 @@ __all__ = [
     "trainer_arrays",
     "write_checkpoint",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The trainer mapping's names (and `is_chief`), imported on first use."""
+    if name in _MAPPING:
+        return getattr(importlib.import_module("ganlib.checkpoint.mapping"), name)
+    if name == "is_chief":
+        return importlib.import_module("ganlib.distribute").is_chief
+    raise AttributeError(f"module 'ganlib.checkpoint' has no attribute {name!r}")

@@ -81,7 +81,13 @@ def resumable_batches(
 
 
 class FitSegment(NamedTuple):
-    """One `fit` call of a resumed run: its epochs and the batches it consumes."""
+    """One `fit` call of a resumed run: its epochs and the batches it consumes.
+
+    Example:
+        >>> from ganlib.data import FitSegment
+        >>> FitSegment(initial_epoch=2, epochs=3, steps_per_epoch=2, start=10, steps=2).steps
+        2
+    """
 
     initial_epoch: int
     epochs: int
