@@ -289,6 +289,20 @@ def batches(
     return resumable_batches(x, y, batch_size=batch_size, seed=seed, start=start, steps=steps)
 
 
+def num_classes_of(generator: Any, config: RunConfig | None) -> int | None:
+    """Classes of a run: from its config, else from the generator's `Embedding` layer."""
+    if config is not None and config.num_classes:
+        return config.num_classes
+    import keras
+
+    from ganlib._compat import flatten_layers
+
+    for layer in flatten_layers(generator):
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.input_dim)
+    return None
+
+
 def progress_verbosity() -> int:
     """Keras `verbose`: 1 (progress bar) on a terminal, 2 (one line per epoch) otherwise."""
     try:

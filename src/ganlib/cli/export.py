@@ -16,12 +16,13 @@ def run_export(args: argparse.Namespace) -> int:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise CLIError(f"--out {out} already exists; choose a new folder")
     quiet_tensorflow_import()
-    from ganlib.cli.sample import _num_classes, load_generator
+    from ganlib.cli._setup import num_classes_of
+    from ganlib.cli.sample import load_generator
     from ganlib.export import export_generator
 
     generator, config, source = load_generator(args.run_dir)
     conditional = len(generator.inputs) == 2
-    classes = _num_classes(generator, config) if conditional else None
+    classes = num_classes_of(generator, config) if conditional else None
     if conditional and classes is None:
         raise CLIError("cannot tell the number of classes of this conditional generator")
     ema = bool(config is not None and config.ema)

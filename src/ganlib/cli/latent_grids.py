@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ganlib.cli._setup import CLIError
+from ganlib.cli._setup import CLIError, num_classes_of
 from ganlib.cli.config import RunConfig
 
 __all__ = ["run_latent_grid"]
@@ -36,14 +36,13 @@ def run_latent_grid(
 ) -> int:
     """Writes an interpolation grid or a class x noise grid to `--out`; returns the exit code."""
     from ganlib import latent
-    from ganlib.cli.sample import _num_classes
 
     if args.interpolate is not None and args.class_grid:
         raise CLIError("choose one of --interpolate and --class-grid")
     if args.per_row > MAX_PER_ROW:
         raise CLIError(f"--per-row must be <= {MAX_PER_ROW}; received {args.per_row}")
     conditional = len(generator.inputs) == 2
-    classes = _num_classes(generator, config) if conditional else None
+    classes = num_classes_of(generator, config) if conditional else None
     labels = None
     if args.class_grid:
         if not conditional or classes is None:

@@ -11,7 +11,13 @@ import numpy as np
 from ganlib.cli._datafiles import check_keras_file
 from ganlib.cli._limits import check_builders, check_samples_fit, load_run_config
 from ganlib.cli._runfolder import check_writable
-from ganlib.cli._setup import CLIError, make_trainer, mixture_of, quiet_tensorflow_import
+from ganlib.cli._setup import (
+    CLIError,
+    make_trainer,
+    mixture_of,
+    num_classes_of,
+    quiet_tensorflow_import,
+)
 from ganlib.cli.config import CONFIG_FILE, RunConfig
 
 __all__ = ["generate", "load_generator", "run_sample"]
@@ -58,19 +64,6 @@ def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
     if ema is not None:
         ema.swap()  # the generator now holds the averaged weights
     return trainer.generator, config, checkpoint
-
-
-def _num_classes(generator: Any, config: RunConfig | None) -> int | None:
-    if config is not None and config.num_classes:
-        return config.num_classes
-    import keras
-
-    from ganlib._compat import flatten_layers
-
-    for layer in flatten_layers(generator):
-        if isinstance(layer, keras.layers.Embedding):
-            return int(layer.input_dim)
-    return None
 
 
 def generate(
@@ -143,7 +136,7 @@ def run_sample(args: argparse.Namespace) -> int:
         args.n,
         seed=args.seed,
         labels=args.labels,
-        num_classes=_num_classes(generator, config),
+        num_classes=num_classes_of(generator, config),
     )
     what = write_samples_png(out, samples, config)
     if args.npz is not None:
