@@ -18,7 +18,7 @@ import tensorflow as tf
 from ganlib.augment import DiffAugment
 from ganlib.models.packing import check_pack, pack, packed_shape
 from ganlib.sampling import truncated_normal
-from ganlib.sampling.generate import generate as generate_samples
+from ganlib.sampling.draw import generate as generate_samples
 
 AUGMENT_STATE = "augment_probability"
 

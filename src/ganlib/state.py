@@ -56,8 +56,8 @@ class TrainerState:
         >>> trainer = GANTrainer(g, d, seed=0)
         >>> trainer.track_state("p", keras.Variable(0.0, trainable=False))
         >>> trainer.compile()
-        >>> sorted(trainer.checkpoint_groups())[-1]
-        'state:p'
+        >>> "state:p" in trainer.checkpoint_groups()
+        True
     """
 
     generator: keras.Model

@@ -105,7 +105,7 @@ def iter_samples(
     n = positive_int(n, "n")
     batch_size = positive_int(batch_size, "batch_size")
     if isinstance(source, keras.Model):
-        from ganlib.sampling.generate import generate_batches
+        from ganlib.sampling.draw import generate_batches
 
         batches = generate_batches(
             source, n, seed=seed, num_classes=num_classes, batch_size=batch_size

@@ -26,7 +26,7 @@ from ganlib.sampling.discriminator import (
     generator_proposal,
     mh_acceptance,
 )
-from ganlib.sampling.generate import generate, generate_batches
+from ganlib.sampling.draw import generate, generate_batches
 from ganlib.sampling.truncation import check_truncation, truncated_normal
 
 __all__ = [
