@@ -61,7 +61,7 @@ def check_weight(value: Any, name: str) -> float:
 
 
 def architecture(model: keras.Model) -> dict[str, Any]:
-    from ganlib.trainer_state import _architecture
+    from ganlib.checkpoint.mapping import _architecture
 
     return _architecture(model)
 
@@ -207,7 +207,7 @@ class TranslationBase(TrainerState, keras.Model):
         Restores every network, both optimizers, the RNG state, step, image pools and EMA
         weights; returns the epoch to pass to `fit(..., initial_epoch=...)`.
         """
-        from ganlib.trainer_state import restore_trainer
+        from ganlib.checkpoint import restore_trainer
 
         self._check_compiled()
         epoch = restore_trainer(self, path, strict=strict)

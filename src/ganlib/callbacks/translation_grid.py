@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from ganlib.callbacks.sample_grid import image_grid, write_png
-from ganlib.trainer_state import is_chief
+from ganlib.distribute import is_chief
 
 __all__ = ["TranslationGrid"]
 
