@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganlib._compat import SymbolicBuildGuard
-from ganlib._device_fit import attach_device_data, prepare_fit, use
+from ganlib._device_fit import attach_device_data, device_batch, is_marker, prepare_fit, use
 from ganlib._entry_checks import (
     check_discriminator_output,
     check_sample_labels,
@@ -172,7 +172,6 @@ class GANTrainer(
         """Runs the generator (so the trainer works like a model under strategies)."""
         return self.generator(inputs, training=training)
 
-    # ---------------------------------------------------------------- the step
     def _labels_for(self, model: keras.Model, labels: tf.Tensor) -> tf.Tensor:
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
         return labels[:, None] if len(model.inputs[1].shape) == 2 else labels
@@ -245,6 +244,8 @@ class GANTrainer(
         return _flat(loss), {}
 
     def _unpack(self, data: Any) -> tuple[tf.Tensor, tf.Tensor | None]:
+        if is_marker(data):  # fit(DeviceData): the batch is drawn here, in the step
+            return device_batch(self, data["device_data"])
         return unpack_batch(data, self.conditional, self.compute_dtype)
 
     def _update(self, opt: Any, tape: tf.GradientTape, loss: tf.Tensor, variables: Any) -> None:
@@ -289,7 +290,6 @@ class GANTrainer(
             g_loss, g_logs = self.generator_loss(fake, labels, real, labels)
         return self._log(batch, {"d_loss": d_loss, "g_loss": g_loss, **d_logs, **g_logs})
 
-    # ---------------------------------------------------------------- fit / sample
     def fit(
         self, x: Any = None, y: Any = None, batch_size: int | None = None, **kwargs: Any
     ) -> Any:
