@@ -236,6 +236,7 @@ def build_builders(config: RunConfig) -> tuple[Any, Any]:
             negative_slope=recipe.negative_slope,
             spectral_norm=spectral,
             num_classes=classes,
+            pack=config.pack,
         )
         return g, d
     if config.arch == "dcgan":
@@ -246,10 +247,13 @@ def build_builders(config: RunConfig) -> tuple[Any, Any]:
             batch_norm=not (spectral or config.gp_weight),
             spectral_norm=spectral,
             num_classes=classes,
+            pack=config.pack,
         )
         return dg, dd
     g = models.MLPGenerator(config.latent_dim, shape, num_classes=classes)
-    d = models.MLPDiscriminator(shape, spectral_norm=spectral, num_classes=classes)
+    d = models.MLPDiscriminator(
+        shape, spectral_norm=spectral, num_classes=classes, pack=config.pack
+    )
     return g, d
 
 
