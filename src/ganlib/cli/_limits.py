@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ganlib.cli._setup import CLIError
+from ganlib.cli.argtypes import MAX_D_STEPS, MAX_INT, _augment_policy
 from ganlib.cli.config import RunConfig
-from ganlib.cli.parser import ARCHS, LOSSES, MAX_D_STEPS, MAX_INT, PRESETS, _augment_policy
+from ganlib.cli.parser import ARCHS, LOSSES, PRESETS
 
 __all__ = [
     "KINDS",
