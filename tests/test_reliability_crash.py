@@ -111,7 +111,8 @@ def test_sigkill_mid_training_then_resume_equals_an_uninterrupted_run(tmp_path: 
         got = {name: npz[name] for name in npz.files}
     assert sorted(got) == sorted(reference)
     groups = {name.split("/")[0] for name in reference}
-    assert groups == {"generator", "discriminator", "g_optimizer", "d_optimizer", "trainer"}
+    expected = {"generator", "discriminator", "g_optimizer", "d_optimizer", "trainer"}
+    assert groups == expected | {"state:data_position"}  # DeviceData's position (tracked state)
     assert int(got["trainer/0001"]) == EPOCHS * 4  # step counter: 4 batches per epoch
     for name in reference:  # exact: op determinism, same data order, restored RNG state
         np.testing.assert_array_equal(got[name], reference[name], err_msg=name)

@@ -15,6 +15,7 @@ from scipy import stats
 
 import ganlib
 from ganlib import GANTrainer, augment, callbacks, losses, models, sampling
+from ganlib._trainer_quality import replica_share
 from ganlib.trainer_state import save_trainer
 
 
@@ -77,7 +78,7 @@ def test_r1_is_taken_on_packed_inputs_and_losses_average_over_packs() -> None:
     _, gp_logs = gp_trainer.discriminator_loss(real, fake)
     assert gp_logs["gp"].shape == (4,)
     # the per-replica share of a packed (B/m,) vector is its mean on one device
-    share = trainer._replica_mean(loss, tf.constant(8), tf.constant(8))
+    share = replica_share(loss, tf.constant(8), tf.constant(8))
     np.testing.assert_allclose(share.numpy(), loss.numpy().mean(), rtol=1e-6)
 
 

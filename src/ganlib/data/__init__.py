@@ -12,8 +12,9 @@ Example:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ganlib.data.arrays import ValueRange, from_array, scale_to_symmetric
-from ganlib.data.device import DeviceData
 from ganlib.data.folders import IMAGE_EXTENSIONS, first_undecodable_image, image_folder
 from ganlib.data.idx import IDX_DTYPES, parse_idx, read_idx, write_idx
 from ganlib.data.mixtures import Mixture, grid, grid_mixture, ring, ring_mixture
@@ -52,3 +53,15 @@ __all__ = [
     "unpaired_folders",
     "write_idx",
 ]
+
+if TYPE_CHECKING:
+    from ganlib.data.device import DeviceData
+
+
+def __getattr__(name: str) -> Any:
+    # DeviceData needs TensorFlow; importing it lazily keeps `import ganlib.data` cheap.
+    if name == "DeviceData":
+        from ganlib.data.device import DeviceData
+
+        return DeviceData
+    raise AttributeError(f"module 'ganlib.data' has no attribute {name!r}")

@@ -96,7 +96,7 @@ class PatchGANDiscriminator(DiscriminatorBuilder):
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments, as a JSON-able dict."""
         config = super().get_config()
-        for key in ("num_classes", "conditioning", "embedding_dim"):
+        for key in ("num_classes", "conditioning", "embedding_dim", "pack", "minibatch_stddev"):
             config.pop(key)
         return {
             **config,
