@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import warnings
 from pathlib import Path
 
@@ -199,17 +200,11 @@ def test_metric_monitor_logs_to_history_and_csv_with_ema_weights(tmp_path: Path)
         seen.append(np.array_equal(with_ema, without))
         return {"spread": float(np.std(trainer.sample(32, seed=0, use_ema=False)))}
 
-    monitor = MetricMonitor(
-        metric,
-        every_epochs=2,
-        prefix="val_",
-        best_directory=tmp_path / "b",
-        monitor="spread",
-        mode="max",
-    )
+    monitor = MetricMonitor(metric, every_epochs=2, prefix="val_")
+    best = GANCheckpoint(tmp_path / "b", monitor="val_spread", mode="max", keep=1)
     logger = keras.callbacks.CSVLogger(str(tmp_path / "log.csv"))
     history = trainer.fit(
-        points(), batch_size=16, epochs=4, callbacks=[ema, monitor, logger], verbose=0
+        points(), batch_size=16, epochs=4, callbacks=[ema, monitor, best, logger], verbose=0
     )
     assert seen == [True, True, True]  # after epochs 1 (the first), 2 and 4
     assert [h["epoch"] for h in monitor.history] == [1.0, 2.0, 4.0]
@@ -218,7 +213,7 @@ def test_metric_monitor_logs_to_history_and_csv_with_ema_weights(tmp_path: Path)
         rows = list(csv.DictReader(f))
     assert [r["val_spread"] == "NA" for r in rows] == [False, False, True, False]
     assert len(list_checkpoints(tmp_path / "b")) == 1
-    assert monitor.best == max(h["val_spread"] for h in monitor.history)
+    assert best.best == max(h["val_spread"] for h in monitor.history)
 
 
 def test_metric_monitor_arguments_are_checked() -> None:
@@ -228,6 +223,89 @@ def test_metric_monitor_arguments_are_checked() -> None:
         MetricMonitor(lambda g: {}, best_directory="x")
     with pytest.raises(ValueError, match="mode"):
         MetricMonitor(lambda g: {}, mode="best")
+
+
+def scripted(values: list[float]):  # type: ignore[no-untyped-def]
+    """A metric_fn returning the next of `values` at each call."""
+    queue = list(values)
+    return lambda generator: {"fid": queue.pop(0)}
+
+
+def saved_best(directory: Path) -> list[tuple[int, float]]:
+    """(epoch, recorded value) of each checkpoint in `directory`, oldest first."""
+    out = []
+    for folder in list_checkpoints(directory):
+        manifest = json.loads((folder / "manifest.json").read_text())
+        out.append((manifest["epoch"], manifest["best"]["value"]))
+    return out
+
+
+def test_checkpoint_with_monitor_saves_only_improvements_and_resumes_the_best(
+    tmp_path: Path,
+) -> None:
+    trainer = point_trainer()
+    run = tmp_path / "best"
+    values = [3.0, 1.0, 2.0, 0.5, float("nan"), 0.75]
+    best = GANCheckpoint(run, monitor="fid", mode="min", keep=None)
+    callbacks = [MetricMonitor(scripted(values)), best]
+    trainer.fit(points(), batch_size=16, epochs=6, callbacks=callbacks, verbose=0)
+    # improvements only (a NaN never counts); the newest checkpoint is the best
+    assert saved_best(run) == [(1, 3.0), (2, 1.0), (4, 0.5)]
+    assert best.best == 0.5
+    # a fresh callback on the same folder (a resumed run) compares with the recorded best
+    again = GANCheckpoint(run, monitor="fid", mode="min", keep=None)
+    callbacks = [MetricMonitor(scripted([0.6, 0.4])), again]
+    trainer.fit(points(), batch_size=16, epochs=2, callbacks=callbacks, verbose=0)
+    assert saved_best(run)[-1] == (2, 0.4) and len(saved_best(run)) == 4
+    # mode="max" keeps the largest; keep=1 keeps only the best
+    top = GANCheckpoint(tmp_path / "top", monitor="fid", mode="max", keep=1)
+    callbacks = [MetricMonitor(scripted([1.0, 3.0, 2.0])), top]
+    trainer.fit(points(), batch_size=16, epochs=3, callbacks=callbacks, verbose=0)
+    assert saved_best(tmp_path / "top") == [(2, 3.0)]
+
+
+def test_checkpoint_monitor_missing_from_the_logs_warns_once_and_saves_nothing(
+    tmp_path: Path,
+) -> None:
+    trainer = point_trainer()
+    best = GANCheckpoint(tmp_path / "b", monitor="fid")
+    with pytest.warns(UserWarning, match="'fid' is not in the epoch logs") as caught:
+        trainer.fit(points(), batch_size=16, epochs=3, callbacks=[best], verbose=0)
+    assert len([w for w in caught if "not in the epoch logs" in str(w.message)]) == 1
+    assert list_checkpoints(tmp_path / "b") == []
+
+
+def test_checkpoint_monitor_arguments_are_checked() -> None:
+    with pytest.raises(ValueError, match="mode"):
+        GANCheckpoint("x", monitor="fid", mode="lowest")
+    with pytest.raises(ValueError, match="every_steps"):
+        GANCheckpoint("x", monitor="fid", every_steps=10)
+    with pytest.raises(ValueError, match="every_epochs"):
+        GANCheckpoint("x", monitor="fid", every_epochs=None)
+    with pytest.raises(TypeError, match="monitor"):
+        GANCheckpoint("x", monitor=3)  # type: ignore[arg-type]
+
+
+def test_metric_monitor_best_directory_is_deprecated_and_delegates_to_the_checkpoint(
+    tmp_path: Path,
+) -> None:
+    values = [3.0, 1.0, 2.0, 0.5]
+    with pytest.warns(DeprecationWarning, match=r"GANCheckpoint\(.*monitor='val_fid'"):
+        old = MetricMonitor(
+            scripted(values), prefix="val_", best_directory=tmp_path / "old", monitor="fid"
+        )
+    assert isinstance(old.best_checkpoint, GANCheckpoint) and old.best_checkpoint.keep == 1
+    point_trainer().fit(points(), batch_size=16, epochs=4, callbacks=[old], verbose=0)
+    new = [
+        MetricMonitor(scripted(values), prefix="val_"),
+        GANCheckpoint(tmp_path / "new", monitor="val_fid", keep=1),
+    ]
+    point_trainer().fit(points(), batch_size=16, epochs=4, callbacks=new, verbose=0)
+    assert saved_best(tmp_path / "old") == saved_best(tmp_path / "new") == [(4, 0.5)]
+    assert old.best == 0.5
+    with pytest.warns(DeprecationWarning), pytest.raises(KeyError, match="not among"):
+        wrong = MetricMonitor(scripted([1.0]), best_directory=tmp_path / "w", monitor="is")
+        point_trainer().fit(points(), batch_size=16, epochs=1, callbacks=[wrong], verbose=0)
 
 
 def test_divergence_guard_catches_non_finite_weights_while_losses_are_finite() -> None:

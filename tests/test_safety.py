@@ -170,7 +170,8 @@ def test_training_writes_only_inside_the_named_folders(
     callbacks = [
         GANCheckpoint(run / "ckpt", keep=1),
         SampleGrid(run / "samples", n=4),
-        MetricMonitor(lambda _: {"m": 1.0}, best_directory=run / "best", monitor="m"),
+        MetricMonitor(lambda _: {"m": 1.0}),
+        GANCheckpoint(run / "best", monitor="m", keep=1),
     ]
     with pytest.warns(UserWarning, match="not an image"):
         trainer.fit(np.zeros((16, 2), "float32"), batch_size=8, epochs=2, callbacks=callbacks)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,8 +10,7 @@ from typing import Any
 import keras
 
 from ganlib._validation import positive_int
-from ganlib.checkpoint import save_trainer
-from ganlib.distribute import is_chief
+from ganlib.callbacks.checkpointing import GANCheckpoint
 
 __all__ = ["MetricMonitor"]
 
@@ -24,8 +23,10 @@ class MetricMonitor(keras.callbacks.Callback):
     added to the epoch `logs` (as `prefix + name`), so `History`, `CSVLogger` and `TensorBoard`
     placed after this callback record them; they are also kept in `history`.
     With a `GeneratorEMA` attached (and `use_ema=True`) the generator holds the EMA weights
-    during the call. With `best_directory`, a checkpoint is kept of the best value of
-    `monitor` (`mode="min"` or `"max"`).
+    during the call. It only measures: to keep the checkpoint of the best value, add
+    `GANCheckpoint(directory, monitor=prefix + name, mode=...)` after it. `best_directory`
+    (with `monitor`, `mode`) is deprecated: it still works, by handing the saving to such a
+    `GANCheckpoint(keep=1)` (`best_checkpoint`), and warns.
 
     Example:
         >>> import numpy as np
@@ -34,6 +35,8 @@ class MetricMonitor(keras.callbacks.Callback):
         ...     z = np.random.default_rng(0).standard_normal((256, generator.inputs[0].shape[-1]))
         ...     return {"sample_std": float(np.std(generator(z.astype("float32"))))}
         >>> monitor = MetricMonitor(spread, every_epochs=2)
+        >>> from ganlib.callbacks import GANCheckpoint
+        >>> best = GANCheckpoint("runs/demo/best", monitor="sample_std", mode="max", keep=1)
     """
 
     def __init__(
@@ -58,8 +61,24 @@ class MetricMonitor(keras.callbacks.Callback):
         self.every_epochs, self.prefix, self.use_ema = every_epochs, prefix, use_ema
         self.best_directory = None if best_directory is None else Path(best_directory)
         self.monitor, self.mode = monitor, mode
-        self.best: float | None = None
+        self.best_checkpoint: GANCheckpoint | None = None
+        if best_directory is not None:
+            warnings.warn(
+                "MetricMonitor(best_directory=) is deprecated: MetricMonitor only measures. "
+                f"Add GANCheckpoint({str(best_directory)!r}, monitor={prefix + str(monitor)!r}, "
+                f"mode={mode!r}, keep=1) after it instead.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            self.best_checkpoint = GANCheckpoint(
+                best_directory, keep=1, monitor=prefix + str(monitor), mode=mode
+            )
         self.history: list[dict[str, float]] = []
+
+    @property
+    def best(self) -> float | None:
+        """The best `monitor` value checkpointed through the deprecated `best_directory`."""
+        return None if self.best_checkpoint is None else self.best_checkpoint.best
 
     def evaluate(self) -> dict[str, float]:
         """Runs `metric_fn` now (with EMA weights when attached) and returns the values."""
@@ -71,6 +90,9 @@ class MetricMonitor(keras.callbacks.Callback):
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._first_epoch = True
+        if self.best_checkpoint is not None:
+            self.best_checkpoint.set_model(self.model)
+            self.best_checkpoint.on_train_begin(logs)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         first, self._first_epoch = getattr(self, "_first_epoch", False), False
@@ -80,16 +102,9 @@ class MetricMonitor(keras.callbacks.Callback):
         self.history.append({"epoch": float(epoch + 1), **values})
         if logs is not None:
             logs.update(values)
-        if self.best_directory is None or self.monitor is None:
+        if self.best_checkpoint is None:
             return
-        key = self.prefix + self.monitor
+        key = self.prefix + str(self.monitor)
         if key not in values:
             raise KeyError(f"`monitor`={self.monitor!r} is not among {sorted(values)}")
-        value = values[key]
-        better = self.best is None or (
-            value < self.best if self.mode == "min" else value > self.best
-        )
-        if math.isfinite(value) and better:
-            self.best = value
-            if is_chief(self.model):
-                save_trainer(self.model, self.best_directory, epoch=epoch + 1, keep=1)
+        self.best_checkpoint.on_epoch_end(epoch, {**(logs or {}), **values})

@@ -111,10 +111,12 @@ def save_trainer(
     epoch: int,
     keep: int | None = None,
     arrays: dict[str, np.ndarray] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Path:
     """Writes a checkpoint of `trainer` after `epoch` completed epochs (see `write_checkpoint`).
 
-    `arrays` (from `trainer_arrays`) avoids a second copy when the caller already holds them.
+    `arrays` (from `trainer_arrays`) avoids a second copy when the caller already holds them;
+    `metadata` adds JSON fields to the manifest (`GANCheckpoint(monitor=)` records its value).
 
     Example:
         >>> import keras, tempfile
@@ -134,9 +136,9 @@ def save_trainer(
     """
     if arrays is None:
         arrays = trainer_arrays(trainer)
-    metadata = {"epoch": int(epoch), "config": trainer.compat_config()}
+    fields = {**(metadata or {}), "epoch": int(epoch), "config": trainer.compat_config()}
     step = int(trainer.step_counter.numpy())
-    return write_checkpoint(directory, arrays, step=step, metadata=metadata, keep=keep)
+    return write_checkpoint(directory, arrays, step=step, metadata=fields, keep=keep)
 
 
 def _differences(saved: Any, current: Any, prefix: str = "") -> list[str]:
