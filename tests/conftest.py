@@ -52,3 +52,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             kinds[kind] = kinds.get(kind, 0) + 1
         detail = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
         terminalreporter.write_line(f"distinct bad inputs tried: {len(seen)} ({detail})")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the end-to-end tests marked ``slow`` first.
+
+    With ``-n 2`` pytest-xdist hands tests out in collection order; slow tests collected last
+    leave one worker running them alone at the end. Starting them first lets the many fast
+    tests fill the gaps. The order of tests within each group is kept.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

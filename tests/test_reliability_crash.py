@@ -185,14 +185,23 @@ def test_sigkill_at_random_moments_of_a_loop_of_saves_never_loses_progress(
 
 
 # ---------------------------------------------------------------------- CLI variant
-CLI_RUN = ["ring", "--steps", "16", "--batch-size", "12500", "--seed", "3"]  # 4 epochs of 4 steps
+#: 6 epochs of 8 steps on a 1,600-point vector file: many checkpoints, seconds of training.
+CLI_RUN = ["--steps", "48", "--batch-size", "200", "--seed", "3"]
+CLI_STEPS = 48
+
+
+def vector_file(directory: Path) -> str:
+    """A .npy of 1,600 2-D points for the CLI runs below."""
+    path = directory / "points.npy"
+    np.save(path, np.random.default_rng(0).normal(size=(1600, 2)).astype("float32"))
+    return str(path)
 
 
 def cli_final_state(run: Path) -> dict[str, np.ndarray]:
     found = quiet_latest(run / "checkpoints")
     assert found is not None
     manifest, arrays = read_checkpoint(found)
-    assert manifest["step"] == 16
+    assert manifest["step"] == CLI_STEPS
     return arrays
 
 
@@ -214,7 +223,8 @@ def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(
             env=env,
         )
 
-    victim = cli("train", *CLI_RUN, "--out", str(run))
+    points = vector_file(tmp_path)
+    victim = cli("train", points, *CLI_RUN, "--out", str(run))
     deadline = time.monotonic() + LIMIT_S
     while len(list_checkpoints(run / "checkpoints")) < 2:
         assert victim.poll() is None, f"child ended early:\n{victim.communicate()[0][-3000:]}"
@@ -222,7 +232,7 @@ def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(
         time.sleep(0.05)
     kill(victim)
     found = quiet_latest(run / "checkpoints")
-    assert found is not None and read_checkpoint(found)[0]["step"] < 16
+    assert found is not None and read_checkpoint(found)[0]["step"] < CLI_STEPS
     assert not (run / "generator.keras").exists()  # killed before the end
 
     resumed = cli("train", "--resume", "--out", str(run))
@@ -239,7 +249,7 @@ def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(
     before = set(tmp_path.rglob("*"))
     try:  # the uninterrupted run, in this process, while the child resumes
         with contextlib.redirect_stdout(io.StringIO()):
-            assert main(["train", *CLI_RUN, "--out", str(reference_run)]) == 0
+            assert main(["train", points, *CLI_RUN, "--out", str(reference_run)]) == 0
     finally:
         if not was_on:
             tf_config.disable_op_determinism()

@@ -134,12 +134,12 @@ def test_augment_reaches_every_discriminator_input() -> None:
 def test_augmentation_draws_come_from_the_trainer_rng_and_resume_exactly(tmp_path) -> None:
     policy = augment.DiffAugment("color,translation,cutout")
     x = _images(32)
-    a = _trainer(augment=policy)
-    a.fit(x, batch_size=8, epochs=2, verbose=0, shuffle=False)
-    b = _trainer(augment=policy)
-    b.fit(x, batch_size=8, epochs=1, verbose=0, shuffle=False)
-    b.set_augment_probability(0.25)
-    run = save_trainer(b, tmp_path / "run", epoch=1)
+    a = _trainer(augment=policy)  # saved after epoch 1, then goes on uninterrupted
+    a.fit(x, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    a.set_augment_probability(0.25)
+    run = save_trainer(a, tmp_path / "run", epoch=1)
+    a.set_augment_probability(1.0)
+    a.fit(x, batch_size=8, epochs=2, initial_epoch=1, verbose=0, shuffle=False)
     c = _trainer(augment=policy)
     assert c.restore(run) == 1
     assert float(c.augment_probability.numpy()) == 0.25  # checkpointed trainer state
