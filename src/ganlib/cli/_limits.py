@@ -15,10 +15,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ganlib.cli._presets import loss_names
 from ganlib.cli._setup import CLIError
 from ganlib.cli.argtypes import MAX_D_STEPS, MAX_INT, _augment_policy
 from ganlib.cli.config import RunConfig
-from ganlib.cli.parser import ARCHS, LOSSES, PRESETS
+from ganlib.cli.parser import ARCHS, PRESETS
 
 __all__ = [
     "KINDS",
@@ -161,7 +162,7 @@ def _check_dataset(config: RunConfig, source: str, folder: Path | None) -> None:
 def check_run_values(config: RunConfig, source: str, folder: Path | None = None) -> None:
     """Range checks of a `config.json` whose types already passed `RunConfig.from_dict`."""
     _check_dataset(config, source, folder)
-    for name, allowed in (("arch", ARCHS), ("loss", LOSSES), ("preset", PRESETS)):
+    for name, allowed in (("arch", ARCHS), ("loss", loss_names()), ("preset", PRESETS)):
         if getattr(config, name) not in allowed:
             raise _bad(source, name, getattr(config, name), "one of " + ", ".join(allowed))
     _in_range(source, "d_steps", config.d_steps, 1, MAX_D_STEPS)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ganlib.cli._presets import registry_loss
 from ganlib.cli.config import RunConfig
 
 __all__ = [
@@ -34,13 +35,6 @@ BatchNorm; the generator's output is linear): the ring/grid recipe's (`ganlib.cl
 FOLDER_IMAGE_SIZE = 32
 """Default side of images read from a folder (`--image-size`)."""
 
-_LOSS_NAMES = {
-    "ns": "non_saturating",
-    "minimax": "minimax",
-    "lsgan": "least_squares",
-    "wgan-gp": "wasserstein",
-    "hinge": "hinge",
-}
 _NAMED = {
     "mnist": "mnist",
     "fashionmnist": "fashion-mnist",
@@ -273,7 +267,7 @@ def make_trainer(config: RunConfig) -> Any:
     trainer = GANTrainer(
         generator,
         discriminator,
-        loss=losses.get(_LOSS_NAMES[config.loss]),
+        loss=losses.get(registry_loss(config.loss)),
         penalties=penalties,
         d_steps=config.d_steps,
         seed=config.seed,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ganlib._atomic import write_text
+from ganlib.cli._presets import LEGACY_LOSSES
 
 __all__ = ["CONFIG_FILE", "RUN_FORMAT", "RunConfig"]
 
@@ -43,7 +44,7 @@ class RunConfig:
     dataset: str
     kind: str
     arch: str = "mlp"
-    loss: str = "ns"
+    loss: str = "non_saturating"
     preset: str = "dcgan"
     d_steps: int = 1
     gp_weight: float = 0.0
@@ -113,6 +114,8 @@ class RunConfig:
             bad_bool = isinstance(value, bool) and bool not in types
             if bad_bool or not isinstance(value, types):
                 raise ValueError(f"{source}: `{name}` has the wrong type: {value!r}")
+        if kwargs.get("loss") in LEGACY_LOSSES:  # a run folder of an earlier version
+            kwargs["loss"] = LEGACY_LOSSES[kwargs["loss"]]
         return cls(**kwargs)
 
     def save(self, folder: str | os.PathLike[str]) -> Path:
