@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +32,17 @@ def _checkpoint_steps(run: Path) -> list[int]:
 
 @pytest.fixture(scope="module")
 def points_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """10 steps on 64 ring points in batches of 16: 4 steps per epoch, the last epoch partial."""
+    """10 steps on 64 ring points in batches of 16: 4 steps per epoch, the last epoch partial.
+
+    No learning-rate decay: its schedule spans the run's length, so a run extended on resume
+    could not be compared with one of the extended length from the start."""
     folder = tmp_path_factory.mktemp("points")
     from ganlib.data import ring
 
     np.save(folder / "ring.npy", ring(64, seed=0))
     run = folder / "run"
     argv = ["train", str(folder / "ring.npy"), "--steps", "10", "--batch-size", "16"]
-    assert main([*argv, "--out", str(run)]) == 0
+    assert main([*argv, "--no-lr-decay", "--out", str(run)]) == 0
     return run
 
 
@@ -58,16 +62,35 @@ def test_train_writes_every_file(points_run: Path, capsys: pytest.CaptureFixture
 def test_resume_continues_and_appends(
     points_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """10 steps then `--resume --steps 14` lands where 14 steps at once land: same step count,
+    same epoch ends (the epoch the first run stopped inside ends at step 12), same arrays."""
     import shutil
+
+    from ganlib.checkpoint import read_checkpoint
 
     run = tmp_path / "run"
     shutil.copytree(points_run, run)
     assert main(["train", "--resume", "--out", str(run), "--steps", "14"]) == 0
     out = capsys.readouterr().out
-    assert "ganlib train: 14 steps (4 now" in out
-    assert _checkpoint_steps(run)[-1] == 14
+    assert "ganlib train: 14 steps (4 now, epoch 4)" in out
+    assert _checkpoint_steps(run) == [10, 12, 14]
     assert [int(r["epoch"]) for r in _rows(run / "metrics.csv")] == [0, 1, 2, 3]
     assert json.loads((run / "config.json").read_text())["total_steps"] == 14
+    whole = tmp_path / "whole"
+    argv = ["train", str(points_run.parent / "ring.npy"), "--steps", "14", "--batch-size", "16"]
+    assert main([*argv, "--no-lr-decay", "--out", str(whole)]) == 0
+    assert _checkpoint_steps(whole) == [8, 12, 14]
+    assert [int(r["epoch"]) for r in _rows(whole / "metrics.csv")] == [0, 1, 2, 3]
+    for step in (12, 14):
+        name = f"checkpoints/ckpt-{step:09d}"
+        (resumed_manifest, resumed), (manifest, original) = (
+            read_checkpoint(run / name),
+            read_checkpoint(whole / name),
+        )
+        assert resumed_manifest["epoch"] == manifest["epoch"] == math.ceil(step / 4)
+        assert sorted(resumed) == sorted(original)
+        for key, value in original.items():
+            np.testing.assert_allclose(resumed[key], value, rtol=1e-5, atol=1e-6, err_msg=key)
     # Same length again: nothing left to train.
     assert main(["train", "--resume", "--out", str(run)]) == 0
     assert "nothing to do" in capsys.readouterr().out

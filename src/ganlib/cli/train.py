@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ganlib._atomic import atomic_path, write_text
+from ganlib.cli._fitloop import fit_to_total, stop_at_step
 from ganlib.cli._limits import check_builders, load_run_config
 from ganlib.cli._presets import default_d_steps, loss_and_preset
 from ganlib.cli._runfolder import check_new_out, check_out_text, resume_point
@@ -153,18 +154,6 @@ def _resumed_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
     return stored, out
 
 
-def _stop_at_step(total: int) -> Any:
-    """A callback that stops `fit` once the trainer's step counter reaches `total`."""
-    import keras
-
-    class StopAtStep(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-            if int(self.model.step_counter.numpy()) >= total:
-                self.model.stop_training = True
-
-    return StopAtStep()
-
-
 def _scatter_callback(folder: Path, reference: np.ndarray, n: int = 1000) -> Any:
     """Writes `samples_epoch_{epoch:04d}.png` (samples from fixed noise against the data);
     None, after a one-line warning, without matplotlib."""
@@ -276,15 +265,14 @@ def run_train(args: argparse.Namespace) -> int:
 
     from ganlib import callbacks
     from ganlib.cli import EXIT_DIVERGED
-    from ganlib.cli._setup import batches, make_trainer, progress_verbosity
+    from ganlib.cli._setup import make_trainer
 
     keras.utils.set_random_seed(config.seed)
     trainer = make_trainer(config)
     ema = callbacks.GeneratorEMA(decay=0.999) if config.ema else None
     checkpoints = out / CHECKPOINT_DIR
-    initial_epoch = 0
     if resume_from is not None:
-        initial_epoch = trainer.restore(resume_from)
+        trainer.restore(resume_from)
     # Written once everything before training worked: a refused command leaves no run behind.
     out.mkdir(parents=True, exist_ok=True)
     config.save(out)
@@ -302,7 +290,7 @@ def run_train(args: argparse.Namespace) -> int:
             f"{config.total_steps} steps; generator: {generator_path}"
         )
         return 0
-    _trim_csv(out / METRICS_FILE, initial_epoch)
+    _trim_csv(out / METRICS_FILE, done // config.steps_per_epoch)  # epochs fit_to_total redoes
     guard = callbacks.DivergenceGuard(verbose=False)
     if config.is_points:
         sampler = _scatter_callback(out / SAMPLES_DIR, loaded.x[:2000])
@@ -310,34 +298,23 @@ def run_train(args: argparse.Namespace) -> int:
         sampler = callbacks.SampleGrid(out / SAMPLES_DIR, every_epochs=1, n=64, seed=0)
     used = [
         *([ema] if ema is not None else []),
-        _stop_at_step(config.total_steps),
+        stop_at_step(config.total_steps),
         guard,
         callbacks.GANCheckpoint(checkpoints, every_epochs=1, keep=3),
         *([sampler] if sampler is not None else []),
         keras.callbacks.CSVLogger(str(out / METRICS_FILE), append=True),
         *(_tensorboard_callbacks(out, loaded) if getattr(args, "tensorboard", False) else []),
     ]
-    end_epoch = initial_epoch + math.ceil(remaining / config.steps_per_epoch)
-    dataset = batches(loaded.x, loaded.y, config.batch_size, config.seed, done, remaining)
     with warnings.catch_warnings():
         # After a divergence GANCheckpoint warns that it keeps the last good checkpoint; the
         # guard's one-line error below says so already.
         warnings.filterwarnings("ignore", message="GANCheckpoint: the training state is not")
-        history = trainer.fit(
-            dataset,
-            epochs=end_epoch,
-            initial_epoch=initial_epoch,
-            steps_per_epoch=config.steps_per_epoch,
-            callbacks=used,
-            verbose=progress_verbosity(),
-            shuffle=False,
-        )
+        logs, end_epoch = fit_to_total(trainer, loaded.x, loaded.y, config, used, guard)
     if guard.message:
         print(f"ganlib train: error: {guard.message}", file=sys.stderr)
         return EXIT_DIVERGED
     _save_generator(trainer, ema, generator_path)
     steps = int(trainer.step_counter.numpy())
-    logs = {k: v[-1] for k, v in history.history.items() if v}
     losses = ", ".join(f"{k} {logs[k]:.3g}" for k in ("d_loss", "g_loss") if k in logs)
     print(
         f"ganlib train: {steps} steps ({steps - done} now, epoch {end_epoch}) in "
