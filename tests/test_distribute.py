@@ -7,7 +7,6 @@ Strategy tests run in subprocesses (tests/_mwms_worker.py): logical CPU devices 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -20,24 +19,11 @@ import pytest
 import tensorflow as tf
 
 import _mwms_worker
-import ganlib
+from _helpers import child_env
 from ganlib import GANTrainer, data, losses, models
 
 WORKER = Path(__file__).with_name("_mwms_worker.py")
 TIMEOUT_S = 180  # normally ~30 s; generous for CI on 2 shared cores
-
-
-def _env(**extra: str) -> dict[str, str]:
-    """Environment of a child: same ganlib as this process, quiet TF, no GPU probing."""
-    src = str(Path(ganlib.__file__).resolve().parents[1])
-    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
-    return {
-        **os.environ,
-        "PYTHONPATH": path,
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "CUDA_VISIBLE_DEVICES": "",
-        **extra,
-    }
 
 
 def _free_port() -> int:
@@ -61,7 +47,7 @@ def test_mirrored_two_cpu_devices_train_like_one_device(tmp_path: Path) -> None:
     out = tmp_path / "mirrored.npz"
     proc = subprocess.run(
         [sys.executable, str(WORKER), "mirrored", str(out)],
-        env=_env(),
+        env=child_env(),
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
@@ -98,7 +84,7 @@ def test_multi_worker_loopback_workers_agree_and_only_chief_writes(tmp_path: Pat
             procs.append(
                 subprocess.Popen(
                     [sys.executable, str(WORKER), "worker", str(out_dir)],
-                    env=_env(TF_CONFIG=json.dumps(config)),
+                    env=child_env(TF_CONFIG=json.dumps(config)),
                     stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
                     text=True,

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import tensorflow as tf
 
+from _helpers import load_example
+
 pytestmark = pytest.mark.slow  # each builds models and traces a training step: 5-12 s
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.filterwarnings("ignore:only the MNIST test split")
@@ -38,7 +28,7 @@ def test_example_runs_two_steps(
 ) -> None:
     argv = ["--steps", "2", "--epochs", "1", "--batch-size", "16", "--data", str(mnist_dir)]
     argv += ["--out", str(tmp_path)]
-    trainer = load(name).main([*argv, *extra])
+    trainer = load_example(name).main([*argv, *extra])
     assert int(trainer.step_counter.numpy()) == 2
     assert (tmp_path / "samples" / "samples_epoch_0001.png").is_file()
     png = tf.io.decode_png(tf.io.read_file(str(tmp_path / image))).numpy()
@@ -50,7 +40,7 @@ def test_example_runs_two_steps(
 def test_mlp_example_resumes_from_its_checkpoint(mnist_dir: Path, tmp_path: Path) -> None:
     argv = ["--steps", "2", "--epochs", "1", "--batch-size", "16", "--data", str(mnist_dir)]
     argv += ["--out", str(tmp_path)]
-    example = load("mnist_mlp_gan")
+    example = load_example("mnist_mlp_gan")
     first = example.main(argv)
     resumed = example.main([*argv, "--resume", "--epochs", "2"])  # the last --epochs wins
     assert resumed.restored_epoch == 1

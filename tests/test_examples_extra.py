@@ -6,27 +6,17 @@ Each example's `main(argv)` is run in-process with tiny settings and its results
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import math
-import types
 from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-def _load(name: str) -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from _helpers import EXAMPLES, load_example
 
 
 def test_custom_training_loop_runs_with_every_loss_shape() -> None:
-    example = _load("custom_training_loop")
+    example = load_example("custom_training_loop")
     for argv in (
         ["--steps", "3", "--batch-size", "32"],
         ["--steps", "2", "--batch-size", "32", "--loss", "ra"],  # generator needs real logits
@@ -50,13 +40,13 @@ def test_custom_training_loop_imports_only_ganlib_losses() -> None:
 
 @pytest.mark.slow
 def test_custom_training_loop_learns_the_ring() -> None:
-    result = _load("custom_training_loop").main(["--steps", "1200", "--seed", "0"])
+    result = load_example("custom_training_loop").main(["--steps", "1200", "--seed", "0"])
     assert result["modes"] >= 5, result  # 7 of 8 at 1,500 steps; an untrained G hits ~0
 
 
 @pytest.mark.slow
 def test_custom_builder_overrides_one_hook(tmp_path: Path, mnist_dir: Path) -> None:
-    example = _load("custom_builder")
+    example = load_example("custom_builder")
     critic = example.LayerNormMLPDiscriminator(hidden_units=(16, 8)).build()
     names = [layer.name for layer in critic.layers]
     assert names.count("norm_0") == 1 and "norm_1" in names
@@ -73,7 +63,7 @@ def test_custom_builder_overrides_one_hook(tmp_path: Path, mnist_dir: Path) -> N
 
 
 def test_mixture_study_reports_pacgan_metrics(tmp_path: Path) -> None:
-    example = _load("mixture_study")
+    example = load_example("mixture_study")
     out = tmp_path / "study.json"
     argv = ["--data", "ring", "--recipes", "linear", "--steps", "3", "--batch-size", "32"]
     rows = example.main([*argv, "--hidden", "16", "--json", str(out)])

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import tensorflow as tf
 
+from _helpers import load_example
+
 pytestmark = pytest.mark.slow
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.filterwarnings("ignore:only the MNIST test split")
 @pytest.mark.parametrize("name", ["pix2pix_edges", "cyclegan_strokes", "acgan_mnist"])
 def test_example_runs_two_steps(name: str, mnist_dir: Path, tmp_path: Path) -> None:
     argv = ["--steps", "2", "--epochs", "1", "--batch-size", "8", "--base-filters", "4"]
-    trainer = load(name).main([*argv, "--data", str(mnist_dir), "--out", str(tmp_path)])
+    trainer = load_example(name).main([*argv, "--data", str(mnist_dir), "--out", str(tmp_path)])
     assert int(trainer.step_counter.numpy()) == 2
     pngs = list((tmp_path / "samples").glob("*.png"))
     assert pngs

@@ -13,10 +13,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganlib import losses
+from _helpers import conditional_trainer
 from ganlib.cli import main
 from ganlib.export import MAX_SAMPLES, export_generator, export_trainer
-from ganlib.trainer import GANTrainer
 
 # Runs in a fresh interpreter: ganlib is made unimportable first, and must stay out of
 # sys.modules after the SavedModel is loaded and called.
@@ -59,20 +58,6 @@ def _serve_elsewhere(folder: Path, tmp: Path, **inputs: np.ndarray) -> dict[str,
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["ganlib_modules"] == []
     return dict(np.load(tmp / "out.npz"))
-
-
-def conditional_trainer(classes: int = 3) -> GANTrainer:
-    z = keras.Input((4,))
-    label = keras.Input((), dtype="int32")
-    h = keras.layers.Concatenate()([z, keras.layers.Embedding(classes, 2)(label)])
-    g = keras.Model([z, label], keras.layers.Reshape((3, 2, 1))(keras.layers.Dense(6)(h)))
-    x = keras.Input((3, 2, 1))
-    dl = keras.Input((), dtype="int32")
-    feat = keras.layers.Concatenate()(
-        [keras.layers.Flatten()(x), keras.layers.Embedding(classes, 2)(dl)]
-    )
-    d = keras.Model([x, dl], keras.layers.Dense(1)(feat))
-    return GANTrainer(g, d, loss=losses.NonSaturating(), seed=0)
 
 
 @pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")

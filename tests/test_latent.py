@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganlib import latent, losses
+from _helpers import conditional_trainer
+from ganlib import latent
 from ganlib.cli import main
-from ganlib.trainer import GANTrainer
 
 
 def test_interpolation_ends_at_the_seeds_latents_and_slerp_keeps_the_norm() -> None:
@@ -51,22 +51,8 @@ def test_checks() -> None:
         latent.class_noise_grid(g, [0, 1])
 
 
-def conditional_trainer(classes: int = 3) -> GANTrainer:
-    z = keras.Input((4,))
-    label = keras.Input((), dtype="int32")
-    h = keras.layers.Concatenate()([z, keras.layers.Embedding(classes, 3)(label)])
-    g = keras.Model([z, label], keras.layers.Reshape((3, 2, 1))(keras.layers.Dense(6)(h)))
-    x = keras.Input((3, 2, 1))
-    dl = keras.Input((), dtype="int32")
-    feat = keras.layers.Concatenate()(
-        [keras.layers.Flatten()(x), keras.layers.Embedding(classes, 2)(dl)]
-    )
-    d = keras.Model([x, dl], keras.layers.Dense(1)(feat))
-    return GANTrainer(g, d, loss=losses.NonSaturating(), seed=0)
-
-
 def test_class_noise_grid_rows_are_classes_columns_are_seeds() -> None:
-    trainer = conditional_trainer()
+    trainer = conditional_trainer(label_width=3)
     grid = latent.class_noise_grid(trainer, [7, 8])
     assert grid.shape == (3, 2, 3, 2, 1)
     # Column j is trainer.sample's output for seed 7 + j with the row's class.
@@ -78,7 +64,7 @@ def test_class_noise_grid_rows_are_classes_columns_are_seeds() -> None:
 
 
 def test_grids_use_the_trainer_ema_weights() -> None:
-    trainer = conditional_trainer()
+    trainer = conditional_trainer(label_width=3)
     for ema in trainer.create_ema_weights():
         ema.assign(ema.numpy() + 0.5)
     ema_grid = latent.interpolation_grid(trainer, [0, 1], steps=3, label=2)

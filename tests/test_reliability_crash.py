@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import random
 import select
 import signal
@@ -21,18 +20,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _helpers import child_env
 from ganlib.checkpoint import latest_checkpoint, list_checkpoints, read_checkpoint
 
 HELPER = Path(__file__).with_name("_crash_train.py")
 EPOCHS = 6
 LIMIT_S = 240.0  # upper bound on any wait; a healthy run takes ~15 s on 2 busy cores
-
-
-def child_env() -> dict[str, str]:
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    path = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
-    quiet = {"TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    return {**os.environ, "PYTHONPATH": path, **quiet}
 
 
 def start(*args: str) -> subprocess.Popen[str]:
@@ -41,7 +34,7 @@ def start(*args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=child_env(),
+        env=child_env("3"),
     )
 
 
@@ -212,7 +205,7 @@ def test_cli_train_killed_then_resumed_equals_an_uninterrupted_run(
     pytest.importorskip("ganlib.cli", reason="the CLI is not written yet")
     run = tmp_path / "killed"
     code = "import sys; from ganlib.cli import main; sys.exit(main(sys.argv[1:]))"
-    env = {**child_env(), "TF_DETERMINISTIC_OPS": "1"}
+    env = {**child_env("3"), "TF_DETERMINISTIC_OPS": "1"}
 
     def cli(*args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
