@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import keras
 import numpy as np
 import pytest
@@ -66,6 +68,35 @@ def test_config_round_trip() -> None:
         models.PatchGANDiscriminator(input_shape=(32, 32, 2), norm="none"),
     ):
         assert type(builder).from_config(builder.get_config()) == builder
+
+
+@pytest.mark.parametrize(
+    ("name", "cls", "kwargs"),
+    [
+        ("unet_generator", models.UNetGenerator, {"input_shape": (16, 16, 3), "depth": 3}),
+        ("resnet_generator", models.ResNetGenerator, {"input_shape": (16, 16, 1), "num_blocks": 2}),
+        ("patchgan_discriminator", models.PatchGANDiscriminator, {"input_shape": (16, 16, 2)}),
+    ],
+)
+def test_registry_round_trips(name: str, cls: type, kwargs: dict) -> None:
+    assert name in models.available()
+    builder = models.get(name, base_filters=4, norm="batch", **kwargs)
+    assert type(builder) is cls and builder == cls(base_filters=4, norm="batch", **kwargs)
+    assert models.get(name.upper().replace("_", "-"), base_filters=4, **kwargs) == cls(
+        base_filters=4, **kwargs
+    )  # the registry's one name rule
+    spec = models.serialize(builder)
+    assert spec["name"] == name
+    rebuilt = models.from_config(json.loads(json.dumps(spec)))  # through JSON, as config.json
+    assert rebuilt == builder and models.serialize(rebuilt) == spec
+    a, b = builder.build(), rebuilt.build()
+    assert a.output_shape == b.output_shape and a.count_params() == b.count_params()
+    assert [type(x).__name__ for x in a.layers] == [type(x).__name__ for x in b.layers]
+
+
+def test_registry_refuses_a_class_that_is_no_builder() -> None:
+    with pytest.raises(TypeError, match="TranslatorBuilder subclasses"):
+        models.register("translator_example")(dict)
 
 
 @pytest.mark.parametrize(

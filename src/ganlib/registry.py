@@ -57,9 +57,16 @@ class Registry(Generic[T]):
         True
     """
 
-    def __init__(self, kind: str, base: type | tuple[type, ...] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        base: type | tuple[type, ...] | None = None,
+        *,
+        base_name: str | None = None,
+    ) -> None:
         self.kind = kind
         self.base = base
+        self.base_name = base_name  # what the refusal of another class calls `base`
         self._entries: dict[str, T] = {}
         self._canonical: dict[int, str] = {}
 
@@ -101,6 +108,8 @@ class Registry(Generic[T]):
         return entry
 
     def _base_names(self) -> str:
+        if self.base_name:
+            return self.base_name
         bases = self.base if isinstance(self.base, tuple) else (self.base,)
         return " or ".join(f"{b.__name__} subclasses" for b in bases if b is not None)
 

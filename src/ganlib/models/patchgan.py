@@ -14,11 +14,13 @@ import keras
 
 from ganlib.models import layers as L
 from ganlib.models.base import DiscriminatorBuilder, Tensor, _choice, _positive_int, _slope
+from ganlib.models.registry import register
 from ganlib.models.translation import NORMALIZATIONS, _image_shape, normalization
 
 __all__ = ["PatchGANDiscriminator"]
 
 
+@register("patchgan_discriminator")
 class PatchGANDiscriminator(DiscriminatorBuilder):
     """Fully convolutional discriminator whose output is a ``(batch, h, w, 1)`` grid of logits.
 

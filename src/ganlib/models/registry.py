@@ -8,16 +8,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
-from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
+from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder, _Builder
 from ganlib.registry import Registry
 
 __all__ = ["BUILDERS", "available", "from_config", "get", "register", "serialize"]
 
-Builder = GeneratorBuilder | DiscriminatorBuilder
+Builder = GeneratorBuilder | DiscriminatorBuilder | _Builder
 B = TypeVar("B", bound=type)
 
-BUILDERS: Registry[type] = Registry("builder", (GeneratorBuilder, DiscriminatorBuilder))
-"""The builder classes by name (`ganlib.registry.Registry`; case, `-` and `_` ignored)."""
+BUILDERS: Registry[type] = Registry(
+    "builder",
+    _Builder,
+    base_name="GeneratorBuilder, DiscriminatorBuilder or TranslatorBuilder subclasses",
+)
+"""The builder classes by name (`ganlib.registry.Registry`; case, `-` and `_` ignored):
+noise-to-image generators, discriminators and image-to-image translators."""
 
 
 def register(name: str) -> Callable[[B], B]:

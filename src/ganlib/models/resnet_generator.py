@@ -8,11 +8,13 @@ from typing import Any
 import keras
 
 from ganlib.models.base import Tensor, _positive_int
+from ganlib.models.registry import register
 from ganlib.models.translation import TranslatorBuilder, normalization
 
 __all__ = ["ResNetGenerator"]
 
 
+@register("resnet_generator")
 class ResNetGenerator(TranslatorBuilder):
     """CycleGAN's generator: downsample twice, ``num_blocks`` residual blocks, upsample twice.
 

@@ -27,6 +27,7 @@ from ganlib.models.base import (
     _positive_int,
     _shape,
 )
+from ganlib.models.registry import register
 
 __all__ = ["NORMALIZATIONS", "TranslatorBuilder", "UNetGenerator", "normalization"]
 
@@ -147,6 +148,7 @@ def _halvings(side: int) -> int:
     return count
 
 
+@register("unet_generator")
 class UNetGenerator(TranslatorBuilder):
     """U-Net generator of pix2pix (Isola et al. 2017, arXiv:1611.07004, appendix 6.1.1).
 
