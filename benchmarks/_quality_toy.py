@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,25 @@ class ToyConfig:
     spe: int = 50
     pack: int = 1
     drs_gammas: tuple[float, ...] = ()
+    betas: tuple[float, float] | None = None
+    d_lr_scale: float = 1.0
+    device_data: bool = False
     description: str = ""
 
 
 _BEST = (
     "MLP 128x3 (LeakyReLU 0.2, linear output, no BN); non-saturating loss + R1Penalty(0.01); "
     "dcgan preset at lr 1e-3 decayed linearly to 1e-5; batch 256; GeneratorEMA(0.999)"
+)
+_Z2 = ToyConfig(
+    "ganlib_z2",
+    description=_BEST + "; z=2",
+    latent_dim=2,
+    hidden=(128, 128, 128),
+    r1=0.01,
+    preset_overrides={"learning_rate": 1e-3},
+    lr_decay=True,
+    steps=20_000,
 )
 TOY_CONFIGS = {
     c.name: c
@@ -59,15 +72,17 @@ TOY_CONFIGS = {
             lr_decay=True,
             steps=20_000,
         ),
-        ToyConfig(
-            "ganlib_z2",
-            description=_BEST + "; z=2",
-            latent_dim=2,
-            hidden=(128, 128, 128),
-            r1=0.01,
-            preset_overrides={"learning_rate": 1e-3},
-            lr_decay=True,
-            steps=20_000,
+        _Z2,
+        replace(
+            _Z2,
+            name="grid_ttur_drs",
+            description=_BEST + "; z=2; Adam betas (0, 0.99), D lr 2x G lr (TTUR); "
+            "data.DeviceData, jit_compile, steps_per_execution=100; DRS gamma 0 and 0.5",
+            spe=100,
+            betas=(0.0, 0.99),
+            d_lr_scale=2.0,
+            device_data=True,
+            drs_gammas=(0.0, 0.5),
         ),
         ToyConfig(
             "seed_recipe",
@@ -86,7 +101,7 @@ TOY_CONFIGS = {
 }
 #: The configuration each data set runs unless --toy-configs says otherwise (chosen from
 #: single-seed trials, docs/benchmarks.md).
-DEFAULT_TOY = {"ring": "ganlib", "grid": "ganlib_z2"}
+DEFAULT_TOY = {"ring": "ganlib", "grid": "grid_ttur_drs"}
 
 
 def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
@@ -124,6 +139,8 @@ def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
         g, d, loss=loss, penalties=penalties, d_steps=config.d_steps, seed=seed, **extras
     )
     overrides = dict(config.preset_overrides)
+    if config.betas is not None:
+        overrides["beta_1"], overrides["beta_2"] = config.betas
     if config.lr_decay:
         preset = optimizers.PRESETS[config.preset]
         overrides.pop("learning_rate", None)
@@ -131,11 +148,15 @@ def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
             rate = config.preset_overrides.get(
                 "learning_rate", getattr(preset, f"{net}_learning_rate")
             )
+            rate *= config.d_lr_scale if net == "d" else 1.0
+            updates = steps * (config.d_steps if net == "d" else 1)
             overrides[f"{net}_learning_rate"] = keras.optimizers.schedules.PolynomialDecay(
-                rate, steps, end_learning_rate=rate / 100
+                rate, updates, end_learning_rate=rate / 100
             )
     trainer.compile(
-        *optimizers.get(config.preset, **overrides), steps_per_execution=min(config.spe, steps)
+        *optimizers.get(config.preset, **overrides),
+        steps_per_execution=min(config.spe, steps),
+        jit_compile=config.device_data,
     )
     ema = None
     if config.ema:
@@ -157,26 +178,25 @@ def run_toy(
     from ganlib import data, metrics
 
     mixture = data.ring_mixture() if dataset == "ring" else data.grid_mixture()
-    x = mixture.sample(100_000, seed=seed)
+    x = mixture.sample(100_000, seed=seed).astype("float32")
     steps = config.steps if steps is None else steps
     spe = min(config.spe, steps)
     steps = max(spe, steps // spe * spe)
     trainer, ema = build_toy(config, seed, steps)
-    ds = (
-        tf.data.Dataset.from_tensor_slices(x)
-        .shuffle(len(x), seed=seed)
-        .repeat()
-        .batch(config.batch, drop_remainder=True)
-        .prefetch(tf.data.AUTOTUNE)
-    )
+    if config.device_data:  # batches drawn inside the compiled step
+        ds = data.DeviceData(x, batch_size=config.batch, seed=seed)
+    else:
+        ds = (
+            tf.data.Dataset.from_tensor_slices(x)
+            .shuffle(len(x), seed=seed)
+            .repeat()
+            .batch(config.batch, drop_remainder=True)
+            .prefetch(tf.data.AUTOTUNE)
+        )
     start = time.perf_counter()
+    order = {} if config.device_data else {"shuffle": False}  # DeviceData draws its own order
     trainer.fit(
-        ds,
-        epochs=1,
-        steps_per_epoch=steps,
-        verbose=0,
-        shuffle=False,
-        callbacks=[ema] if ema else [],
+        ds, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=[ema] if ema else [], **order
     )
     seconds = time.perf_counter() - start
     out: dict[str, Any] = {

@@ -84,6 +84,17 @@ def non_negative_float(text: str) -> float:
     return value
 
 
+def beta_float(text: str) -> float:
+    """argparse type: an Adam beta, a number in [0, 1)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {text}")
+    return value
+
+
 def _augment_policy(text: str) -> str:
     """argparse type: a DiffAugment policy (comma list of operations) or `none`."""
     names = [n.strip().lower() for n in text.split(",") if n.strip()]

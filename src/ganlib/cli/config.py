@@ -59,6 +59,11 @@ class RunConfig:
     r1: float = 0.0
     pack: int = 1
     augment: str | None = None
+    beta_1: float | None = None
+    beta_2: float | None = None
+    d_lr_scale: float = 1.0
+    rejection: str | None = None
+    rejection_gamma: float = 0.0
     conditional: bool = False
     data: str | None = None
     image_size: int | None = None
@@ -99,13 +104,15 @@ class RunConfig:
             "arch": (str,), "loss": (str,), "preset": (str,), "d_steps": (int,),
             "gp_weight": (int, float), "batch_size": (int,), "latent_dim": (int,),
             "seed": (int,), "ema": (bool,), "conditional": (bool,), "num_examples": (int,),
-            "lr_decay": (bool,), "r1": (int, float), "pack": (int,),
+            "lr_decay": (bool,), "r1": (int, float), "pack": (int,), "d_lr_scale": (int, float),
+            "rejection_gamma": (int, float),
             "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
         }  # fmt: skip
         optional: dict[str, tuple[type, ...]] = {
             "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),
             "image_size": (int,), "num_classes": (int,), "augment": (str,),
+            "beta_1": (int, float), "beta_2": (int, float), "rejection": (str,),
         }  # fmt: skip
         for name, types in [*checks.items(), *optional.items()]:
             if name not in kwargs or (name in optional and kwargs[name] is None):
@@ -144,7 +151,7 @@ class RunConfig:
         names = fields or (
             "dataset", "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim",
             "seed", "ema", "conditional", "data", "image_size", "lr_decay", "r1", "pack",
-            "augment",
+            "augment", "beta_1", "beta_2", "d_lr_scale", "rejection", "rejection_gamma",
         )  # fmt: skip
         out = []
         for name in names:

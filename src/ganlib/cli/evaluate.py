@@ -10,7 +10,8 @@ from typing import Any
 from ganlib._atomic import write_text
 from ganlib.cli._limits import check_samples_fit
 from ganlib.cli._setup import CLIError, load_data, mixture_of, quiet_tensorflow_import
-from ganlib.cli.sample import generate, load_generator
+from ganlib.cli.rejection import chosen_sampler
+from ganlib.cli.sample import generate, load_generator, rejection_samples
 
 __all__ = ["EVALUATION_FILE", "mixture_table", "run_evaluate"]
 
@@ -77,9 +78,15 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 "--metrics is for image runs; ring/grid runs report modes captured, "
                 "high-quality fraction and reverse KL"
             )
-        samples, _ = generate(generator, args.n, seed=args.seed, num_classes=config.num_classes)
+        method, gamma = chosen_sampler(config, args.rejection, args.gamma)
+        sampler = "plain samples of the generator"
+        if method is None:
+            samples, _ = generate(generator, args.n, seed=args.seed, num_classes=config.num_classes)
+        else:
+            samples, sampler = rejection_samples(folder, config, args.n, args.seed, method, gamma)
         values = metrics.mixture_metrics(samples, mixture).to_dict()
         print(mixture_table(values))
+        print(f"samples: {sampler}")
         _write_json(
             target,
             {
@@ -87,6 +94,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 "kind": "mixture",
                 "dataset": config.dataset,
                 "source": str(source),
+                "sampler": sampler,
             },
         )
     else:

@@ -13,6 +13,7 @@ from ganlib.cli.argtypes import (
     _choice,
     _labels,
     _metric_list,
+    beta_float,
     d_steps_int,
     non_negative_float,
     non_negative_int,
@@ -159,6 +160,30 @@ def _add_train(sub: Any) -> None:
         help="DiffAugment policy for images, e.g. translation,cutout or color,translation,cutout"
         " (none)",
     )
+    p.add_argument(
+        "--beta1", dest="beta_1", type=beta_float, metavar="B", help="Adam beta_1 (preset's)"
+    )
+    p.add_argument(
+        "--beta2", dest="beta_2", type=beta_float, metavar="B", help="Adam beta_2 (preset's)"
+    )
+    p.add_argument(
+        "--d-lr-scale",
+        type=positive_float,
+        metavar="K",
+        help="TTUR: the discriminator's learning rate is K times the generator's (1; grid 2)",
+    )
+    p.add_argument(
+        "--rejection",
+        choices=("drs", "mh", "none"),
+        help="sampler that sample/evaluate use by default: discriminator rejection sampling, "
+        "Metropolis-Hastings or none (grid: drs; others: none)",
+    )
+    p.add_argument(
+        "--rejection-gamma",
+        type=float,
+        metavar="G",
+        help="DRS's gamma for --rejection drs (0)",
+    )
     p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
     p.add_argument(
         "--image-size", type=positive_int, metavar="N", help="side of folder images (32)"
@@ -208,6 +233,24 @@ def _add_sample(sub: Any) -> None:
         default=8,
         help="points per interpolation row or noise columns of --class-grid (8)",
     )
+    _add_rejection(p)
+
+
+def _add_rejection(p: Any) -> None:
+    p.add_argument(
+        "--rejection",
+        choices=("drs", "mh", "none"),
+        help="discriminator-driven sampling from the latest checkpoint: rejection sampling "
+        "(drs) or Metropolis-Hastings (mh), the discriminator calibrated on held-out data; "
+        "none: plain samples (default: the run's --rejection, see ganlib train)",
+    )
+    p.add_argument(
+        "--gamma",
+        type=float,
+        metavar="G",
+        help="with --rejection drs: shift of the acceptance logit; > 0 keeps fewer samples "
+        "(the run's --rejection-gamma, else 0)",
+    )
 
 
 def _add_evaluate(sub: Any) -> None:
@@ -228,6 +271,7 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument(
         "--seed", type=non_negative_int, metavar="S", default=0, help="latent noise seed (0)"
     )
+    _add_rejection(p)  # ring/grid runs
 
 
 def _add_plot(sub: Any) -> None:

@@ -7,12 +7,22 @@ command line wins. docs/benchmarks.md has the ablation behind each value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ganlib.cli.config import RunConfig
 
-__all__ = ["PointRecipe", "optimizer_overrides", "point_recipe", "trainer_extras"]
+__all__ = [
+    "POINT_RECIPE_OPTIONS",
+    "PointRecipe",
+    "optimizer_overrides",
+    "point_recipe",
+    "trainer_extras",
+]
+
+POINT_RECIPE_OPTIONS = ("ema", "lr_decay", "r1", "pack", "rejection", "rejection_gamma")
+"""Recipe fields that `ganlib train` applies to vector data when the option is not given (with
+the `dcgan` preset also `lr`, `beta_1`, `beta_2` and `d_lr_scale`)."""
 
 
 @dataclass(frozen=True)
@@ -20,14 +30,18 @@ class PointRecipe:
     """Defaults of `ganlib train` for vector data (2-D mixtures).
 
     The networks are MLPs with `hidden_units` (LeakyReLU `negative_slope`, no BatchNorm, a
-    linear generator output); Adam from the DCGAN preset at `lr`, decayed linearly to
-    `lr / 100` over the run when `lr_decay`; `R1Penalty(r1)` on the discriminator; a
+    linear generator output); Adam from the DCGAN preset at `lr` with betas `beta_1`,
+    `beta_2` (None: the preset's) and `d_lr_scale * lr` for the discriminator, both decayed
+    linearly to 1/100 over the run when `lr_decay`; `R1Penalty(r1)` on the discriminator; a
     `GeneratorEMA(0.999)` when `ema`; PacGAN packing of `pack` samples when `pack > 1`.
+    `rejection` (`"drs"`, `"mh"` or None) is the discriminator-driven sampler that
+    `ganlib sample`, `ganlib evaluate` and the end-of-training summary use by default, with
+    DRS's `rejection_gamma`.
 
     Example:
         >>> recipe = point_recipe("grid")
-        >>> recipe.ema, recipe.lr_decay
-        (True, True)
+        >>> recipe.ema, recipe.lr_decay, recipe.rejection, recipe.d_lr_scale
+        (True, True, 'drs', 2.0)
     """
 
     latent_dim: int
@@ -40,6 +54,11 @@ class PointRecipe:
     r1: float
     ema: bool
     pack: int = 1
+    beta_1: float | None = None
+    beta_2: float | None = None
+    d_lr_scale: float = 1.0
+    rejection: str | None = None
+    rejection_gamma: float = 0.0
 
 
 _RING = PointRecipe(
@@ -63,18 +82,27 @@ _GRID = PointRecipe(
     lr_decay=True,
     r1=0.01,
     ema=True,
+    beta_1=0.0,
+    beta_2=0.99,
+    d_lr_scale=2.0,
+    rejection="drs",
+    rejection_gamma=0.0,
 )
+# Other vector data: the grid's networks and schedule, without the grid-tuned optimizer
+# settings and sampler (measured on the grid only).
+_VECTORS = replace(_GRID, beta_1=None, beta_2=None, d_lr_scale=1.0, rejection=None)
 _RECIPES = {"ring": _RING, "grid": _GRID}
 
 
 def point_recipe(kind: str) -> PointRecipe:
-    """The recipe for a vector data set of `kind` (`ring`, `grid`; other vector data: the grid's).
+    """The recipe for a vector data set of `kind` (`ring`, `grid`; other vector data: the grid's
+    networks and schedule with the DCGAN preset's Adam settings and no sampler).
 
     Example:
         >>> point_recipe("ring").hidden_units
         (128, 128, 128)
     """
-    return _RECIPES.get(kind, _GRID)
+    return _RECIPES.get(kind, _VECTORS)
 
 
 def optimizer_overrides(config: RunConfig) -> dict[str, Any]:
@@ -95,16 +123,27 @@ def optimizer_overrides(config: RunConfig) -> dict[str, Any]:
     preset = optimizers.PRESETS[config.preset]
     for net in ("g", "d"):
         rates[net] = float(config.lr or getattr(preset, f"{net}_learning_rate"))
+    rates["d"] *= float(config.d_lr_scale)
+    betas = {
+        name: float(value)
+        for name, value in (("beta_1", config.beta_1), ("beta_2", config.beta_2))
+        if value is not None
+    }
     if not config.lr_decay:
-        return {} if config.lr is None else {"learning_rate": float(config.lr)}
+        if config.d_lr_scale != 1:
+            return {"g_learning_rate": rates["g"], "d_learning_rate": rates["d"], **betas}
+        return betas if config.lr is None else {"learning_rate": float(config.lr), **betas}
     import keras
 
     total = max(1, config.total_steps)
     return {
-        f"{net}_learning_rate": keras.optimizers.schedules.PolynomialDecay(
-            rate, total * (config.d_steps if net == "d" else 1), end_learning_rate=rate / 100
-        )
-        for net, rate in rates.items()
+        **{
+            f"{net}_learning_rate": keras.optimizers.schedules.PolynomialDecay(
+                rate, total * (config.d_steps if net == "d" else 1), end_learning_rate=rate / 100
+            )
+            for net, rate in rates.items()
+        },
+        **betas,
     }
 
 

@@ -19,8 +19,51 @@ from ganlib.cli._setup import (
     quiet_tensorflow_import,
 )
 from ganlib.cli.config import CONFIG_FILE, RunConfig
+from ganlib.cli.rejection import chosen_sampler
 
-__all__ = ["generate", "load_generator", "run_sample"]
+__all__ = ["generate", "load_generator", "rejection_samples", "restore_trainer", "run_sample"]
+
+
+def restore_trainer(folder: Path, config: RunConfig) -> tuple[Any, Path]:
+    """`(trainer, checkpoint)`: the run's trainer at its latest complete checkpoint.
+
+    When the run kept a `GeneratorEMA`, the generator holds the averaged weights.
+    """
+    from ganlib.checkpoint import latest_checkpoint
+    from ganlib.cli.train import CHECKPOINT_DIR
+
+    checkpoint = latest_checkpoint(folder / CHECKPOINT_DIR)
+    if checkpoint is None:
+        raise FileNotFoundError(f"{folder} has no complete checkpoint")
+    trainer = make_trainer(config)
+    ema = None
+    if config.ema:
+        from ganlib.callbacks import GeneratorEMA
+
+        ema = GeneratorEMA()
+        ema.set_model(trainer)
+        ema.build()
+    trainer.restore(checkpoint)
+    if ema is not None:
+        ema.swap()  # the generator now holds the averaged weights
+    return trainer, checkpoint
+
+
+def rejection_samples(
+    folder: Path, config: RunConfig, n: int, seed: int, method: str, gamma: float = 0.0
+) -> tuple[np.ndarray, str]:
+    """`n` samples of the run at its latest checkpoint drawn with `method`, and a summary.
+
+    Raises `CLIError` for runs the samplers cannot serve: conditional runs, packed
+    discriminators (they judge packs, not samples) and calibration data the discriminator
+    separates perfectly.
+    """
+    from ganlib.cli.rejection import check_rejection, draw_with_sampler
+
+    check_rejection(config, method, gamma)
+    trainer, checkpoint = restore_trainer(folder, config)
+    samples, summary = draw_with_sampler(trainer, config, n, seed, method, gamma)
+    return samples, f"{summary} from {checkpoint}"
 
 
 def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
@@ -32,8 +75,7 @@ def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
     """
     import keras
 
-    from ganlib.checkpoint import latest_checkpoint
-    from ganlib.cli.train import CHECKPOINT_DIR, GENERATOR_FILE
+    from ganlib.cli.train import GENERATOR_FILE
 
     folder = Path(run_dir)
     if not folder.is_dir():
@@ -49,20 +91,12 @@ def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
         raise FileNotFoundError(
             f"{folder} holds neither {GENERATOR_FILE} nor {CONFIG_FILE}: not a ganlib run folder"
         )
-    checkpoint = latest_checkpoint(folder / CHECKPOINT_DIR)
-    if checkpoint is None:
-        raise FileNotFoundError(f"{folder} has no {GENERATOR_FILE} and no complete checkpoint")
-    trainer = make_trainer(config)
-    ema = None
-    if config.ema:
-        from ganlib.callbacks import GeneratorEMA
-
-        ema = GeneratorEMA()
-        ema.set_model(trainer)
-        ema.build()
-    trainer.restore(checkpoint)
-    if ema is not None:
-        ema.swap()  # the generator now holds the averaged weights
+    try:
+        trainer, checkpoint = restore_trainer(folder, config)
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{folder} has no {GENERATOR_FILE} and no complete checkpoint"
+        ) from None
     return trainer.generator, config, checkpoint
 
 
@@ -126,8 +160,15 @@ def run_sample(args: argparse.Namespace) -> int:
     if args.npz is not None:
         check_writable(Path(args.npz).parent, "--npz")
     quiet_tensorflow_import()
+    folder = Path(args.run_dir)
+    config = load_run_config(folder) if (folder / CONFIG_FILE).is_file() else None
+    plain = args.labels or args.interpolate is not None or args.class_grid
+    if args.rejection is not None or (config is not None and config.rejection and not plain):
+        method, gamma = chosen_sampler(config, args.rejection, args.gamma)
+        if method is not None:
+            return _run_rejection(args, out, method, gamma)
     generator, config, source = load_generator(args.run_dir)
-    if getattr(args, "interpolate", None) is not None or getattr(args, "class_grid", False):
+    if args.interpolate is not None or args.class_grid:
         from ganlib.cli.latent_grids import run_latent_grid
 
         return run_latent_grid(args, generator, config, source)
@@ -138,11 +179,39 @@ def run_sample(args: argparse.Namespace) -> int:
         labels=args.labels,
         num_classes=num_classes_of(generator, config),
     )
+    _write(args, out, samples, labels, config, f"from {source}")
+    return 0
+
+
+def _write(
+    args: argparse.Namespace,
+    out: Path,
+    samples: np.ndarray,
+    labels: np.ndarray | None,
+    config: RunConfig | None,
+    source: str,
+) -> None:
     what = write_samples_png(out, samples, config)
     if args.npz is not None:
         arrays = {"samples": samples} if labels is None else {"samples": samples, "labels": labels}
         Path(args.npz).parent.mkdir(parents=True, exist_ok=True)
         np.savez(args.npz, **arrays)  # type: ignore[arg-type]
     extra = f" and {args.npz}" if args.npz is not None else ""
-    print(f"ganlib sample: {args.n} samples from {source} -> {out} ({what}){extra}")
+    print(f"ganlib sample: {args.n} samples {source} -> {out} ({what}){extra}")
+
+
+def _run_rejection(args: argparse.Namespace, out: Path, method: str, gamma: float) -> int:
+    """`--rejection drs|mh`: discriminator-driven samples from the latest checkpoint."""
+    folder = Path(args.run_dir)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"run folder not found: {folder}")
+    if not (folder / CONFIG_FILE).is_file():
+        raise CLIError(f"--rejection needs {folder / CONFIG_FILE} and a checkpoint of the run")
+    if args.labels or args.interpolate is not None or args.class_grid:
+        raise CLIError("--rejection draws plain samples: no --labels, --interpolate, --class-grid")
+    config = load_run_config(folder)
+    check_builders(config)
+    check_samples_fit(args.n, tuple(config.data_shape))
+    samples, summary = rejection_samples(folder, config, args.n, args.seed, method, gamma)
+    _write(args, out, samples, None, config, f"by {summary}")
     return 0

@@ -46,7 +46,8 @@ TENSORBOARD_DIR = "tensorboard"
 _IMAGE_DEFAULTS = {"batch_size": 64, "latent_dim": 100, "epochs": 10}
 _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
-    "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment",
+    "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment", "beta_1", "beta_2",
+    "d_lr_scale", "rejection", "rejection_gamma",
 )  # fmt: skip
 
 
@@ -60,14 +61,17 @@ def _explicit(args: argparse.Namespace) -> dict[str, Any]:
 
 def _point_defaults(args: argparse.Namespace, config: RunConfig) -> dict[str, Any]:
     """Applies the vector-data recipe (`ganlib.cli.recipes`) to options not given; its sizes."""
-    from ganlib.cli.recipes import point_recipe
+    from ganlib.cli.recipes import POINT_RECIPE_OPTIONS, point_recipe
 
     recipe = point_recipe(config.kind)
-    for name in ("ema", "lr_decay", "r1", "pack"):
+    names = list(POINT_RECIPE_OPTIONS)
+    if config.preset == "dcgan":  # the recipe's optimizer settings refine this preset only
+        names += ["lr", "beta_1", "beta_2", "d_lr_scale"]
+    for name in names:
         if getattr(args, name) is None:
             setattr(config, name, getattr(recipe, name))
-    if args.lr is None and config.preset == "dcgan":
-        config.lr = recipe.lr
+    if (config.pack > 1 or config.conditional) and args.rejection is None:
+        config.rejection, config.rejection_gamma = None, 0.0  # samplers need 1 logit/sample
     return {"batch_size": recipe.batch_size, "latent_dim": recipe.latent_dim, "steps": recipe.steps}
 
 
@@ -223,18 +227,6 @@ def _save_generator(trainer: Any, ema: Any, path: Path) -> Path:
     return path
 
 
-def _summary_metrics(trainer: Any, loaded: LoadedData) -> str:
-    if loaded.mixture is None or trainer.conditional:
-        return ""
-    from ganlib import metrics
-
-    result = metrics.mixture_metrics(trainer.sample(2500, seed=1), loaded.mixture)
-    return (
-        f", {result.modes_captured}/{result.modes} modes, "
-        f"{result.high_quality_fraction:.0%} high quality"
-    )
-
-
 def run_train(args: argparse.Namespace) -> int:
     """Runs `ganlib train` for parsed arguments; returns the exit code."""
     start = time.perf_counter()
@@ -266,6 +258,7 @@ def run_train(args: argparse.Namespace) -> int:
     from ganlib import callbacks
     from ganlib.cli import EXIT_DIVERGED
     from ganlib.cli._setup import make_trainer
+    from ganlib.cli.rejection import summary_metrics
 
     keras.utils.set_random_seed(config.seed)
     trainer = make_trainer(config)
@@ -316,9 +309,10 @@ def run_train(args: argparse.Namespace) -> int:
     _save_generator(trainer, ema, generator_path)
     steps = int(trainer.step_counter.numpy())
     losses = ", ".join(f"{k} {logs[k]:.3g}" for k in ("d_loss", "g_loss") if k in logs)
+    summary = summary_metrics(trainer, loaded.mixture, config)
     print(
         f"ganlib train: {steps} steps ({steps - done} now, epoch {end_epoch}) in "
-        f"{time.perf_counter() - start:.1f} s, {losses}{_summary_metrics(trainer, loaded)}; "
+        f"{time.perf_counter() - start:.1f} s, {losses}{summary}; "
         f"run folder {out}"
     )
     return 0
