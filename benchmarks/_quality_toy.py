@@ -221,7 +221,7 @@ def run_toy(
                 prefix + "mode_counts": list(m.mode_counts),
             }
         )
-    for gamma in config.drs_gammas:
+    for gamma in config.drs_gammas if config.pack == 1 else ():  # a packed D judges packs
         out.update(_drs(trainer, mixture, seed, gamma))
     return out
 

@@ -47,7 +47,16 @@ def _real_samples(config: RunConfig, n: int, seed: int) -> np.ndarray:
 
 
 def check_rejection(config: RunConfig, method: str, gamma: float) -> None:
-    """`CLIError` unless the run's discriminator can drive `method` (`drs` or `mh`)."""
+    """`CLIError` unless the run's discriminator can drive `method` (`drs` or `mh`).
+
+    Example:
+        >>> check_rejection(RunConfig(dataset="grid", kind="grid"), "drs", 0.0)
+        >>> try:
+        ...     check_rejection(RunConfig(dataset="grid", kind="grid", pack=2), "drs", 0.0)
+        ... except CLIError as error:
+        ...     print(str(error).split("; ")[1])
+        this run's discriminator judges packs of 2 (--pack 2)
+    """
     if method not in REJECTION_METHODS:
         raise CLIError(f"--rejection must be one of {', '.join(REJECTION_METHODS)}; got {method}")
     if config.conditional:
