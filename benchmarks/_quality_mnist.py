@@ -75,6 +75,14 @@ MNIST_CONFIGS = {
             mbstd=True,
         ),
         MnistConfig("mlp_pack2", _README + "; PacGAN pack=2", family="mlp", real_label=0.9, pack=2),
+        MnistConfig(
+            "mlp_diffaug_dropout",
+            _README + "; DiffAugment translation,cutout; D dropout 0.3",
+            family="mlp",
+            real_label=0.9,
+            augment="translation,cutout",
+            d_dropout=0.3,
+        ),
         MnistConfig("dcgan_ns", "DCGAN G/D (BN), non-saturating loss, dcgan preset"),
         MnistConfig(
             "dcgan_diffaug",
