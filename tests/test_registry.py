@@ -61,3 +61,12 @@ def test_a_name_taken_by_another_entry_is_refused_and_nothing_half_registered() 
     assert table.register("third")(B) is B and table.lookup("Third") is B
     with pytest.raises(ValueError, match="registered"):
         table.serialize(object())
+
+
+def test_the_command_line_choices_are_the_registries_names() -> None:
+    """The parser keeps literal tuples (it must not import TensorFlow); they match the tables."""
+    from ganlib.cli.parser import ARCHS, PRESETS
+
+    assert sorted(PRESETS) == PRESET_FUNCTIONS.names()
+    for arch in ARCHS:  # each --arch names a generator and a discriminator builder
+        assert {f"{arch}_generator", f"{arch}_discriminator"} <= set(models.available())

@@ -22,20 +22,31 @@ def _part(results: Any, prefix: str) -> dict[str, np.ndarray]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["paired", "cycle"])
-def test_mirrored_two_cpu_devices_train_like_one_device(
-    kind: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_mirrored_two_cpu_devices_train_like_one_device(tmp_path: Path) -> None:
     """3 SGD steps on 2 replicas == 3 steps on 1 device, same global batches (4, 4, 2).
 
-    Logs (metrics over the global batch): 1e-5 relative. Weights: 0.1% of the largest update
-    of the run (measured: paired 1.5e-8 against 0.034, cycle 5.6e-6 against 0.063, i.e.
-    0.00004% and 0.009%: the float32 summation order of the cross-replica gradient sum).
-    A loss averaged per replica instead of over the global batch, or a replica training on
-    other data, moves weights by the size of an update, not by 0.1% of it.
+    Logs (metrics over the global batch): 1e-5 relative. Weights: 2% of the largest update
+    of the run. Measured: paired 1.5e-8 against 0.034; cycle 5.6e-6 in one run and 4.5e-4
+    (0.7%) in another, against 0.063: the float32 summation order of the cross-replica
+    gradient sum, amplified by instance normalization on tiny images, and not the same from
+    run to run. A loss averaged per replica instead of over the global batch (here: twice the
+    gradient), or a replica training on other data, moves weights by the size of an update.
     """
-    out = _worker_results(tmp_path_factory)
+    out = tmp_path / "results.npz"  # one worker process runs both kinds
+    proc = subprocess.run(
+        [sys.executable, str(WORKER), str(out)],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=240,  # normally ~30 s; generous for 2 shared cores
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = np.load(out)
+    for kind in ("paired", "cycle"):
+        _check_kind(results, kind)
+
+
+def _check_kind(results: Any, kind: str) -> None:
     initial = _part(results, f"{kind}/initial/")
     single, mirrored = _part(results, f"{kind}/single/"), _part(results, f"{kind}/mirrored/")
     assert single.keys() == mirrored.keys()
@@ -48,28 +59,9 @@ def test_mirrored_two_cpu_devices_train_like_one_device(
     weights = [n for n in initial if n != "step"]
     largest = max(float(np.abs(single[n] - initial[n]).max()) for n in weights)
     assert largest > 1e-2  # the runs trained
-    atol = 1e-3 * largest
+    atol = 2e-2 * largest
     for name in weights:
         np.testing.assert_allclose(mirrored[name], single[name], rtol=0, atol=atol, err_msg=name)
-
-
-_RESULTS: dict[str, Path] = {}
-
-
-def _worker_results(factory: pytest.TempPathFactory) -> Path:
-    """Runs tests/_translation_worker.py once per session (both kinds in one process)."""
-    if "out" not in _RESULTS:
-        out = factory.mktemp("translation_mirrored") / "results.npz"
-        proc = subprocess.run(
-            [sys.executable, str(WORKER), str(out)],
-            env=child_env(),
-            capture_output=True,
-            text=True,
-            timeout=240,  # normally ~30 s; generous for 2 shared cores
-        )
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-        _RESULTS["out"] = out
-    return _RESULTS["out"]
 
 
 # ------------------------------------------------------------------- mixed precision
