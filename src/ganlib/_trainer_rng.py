@@ -19,26 +19,34 @@ import tensorflow as tf
 from ganlib.distribute import replica_draw
 
 
+def rng_variables(seed: int | None) -> tuple[int, keras.Variable, keras.Variable]:
+    """`(seed, rng_state, step_counter)` of a trainer; a random seed when `seed` is None.
+
+    `rng_state = [seed, 0]` and `step_counter = 0` are int64, not trainable, and aggregated
+    "only_first_replica" so replicas stay in sync.
+    """
+    if seed is None:
+        seed = int(np.random.randint(0, 2**31 - 1))
+    rng_state = keras.Variable(
+        np.array([int(seed), 0], dtype="int64"),
+        dtype="int64",
+        trainable=False,
+        aggregation="only_first_replica",
+        name="rng_state",
+    )
+    step_counter = keras.Variable(
+        0, dtype="int64", trainable=False, aggregation="only_first_replica", name="step"
+    )
+    return int(seed), rng_state, step_counter
+
+
 class TrainerRNG:
     """Mixin of `GANTrainer`: `rng_state`, the seeds drawn from it, and `step_counter`."""
 
     latent_shape: tuple[int, ...]
 
     def _init_rng(self, seed: int | None) -> None:
-        if seed is None:
-            seed = int(np.random.randint(0, 2**31 - 1))
-        self.seed = int(seed)
-        # "only_first_replica" keeps replicas in sync.
-        self.rng_state = keras.Variable(
-            np.array([self.seed, 0], dtype="int64"),
-            dtype="int64",
-            trainable=False,
-            aggregation="only_first_replica",
-            name="rng_state",
-        )
-        self.step_counter = keras.Variable(
-            0, dtype="int64", trainable=False, aggregation="only_first_replica", name="step"
-        )
+        self.seed, self.rng_state, self.step_counter = rng_variables(seed)
         self._eval_draws: int | None = None
 
     @contextlib.contextmanager

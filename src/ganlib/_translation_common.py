@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganlib._trainer_checks import check_optimizers
+from ganlib._trainer_rng import rng_variables
 from ganlib.distribute import strategy_logs
 from ganlib.losses import GANLoss
 from ganlib.state import TrainerState
@@ -75,21 +76,9 @@ class TranslationBase(TrainerState, keras.Model):
 
     def _init_common(self, seed: int | None, metric_names: list[str]) -> None:
         self._init_state()
-        if seed is None:
-            seed = int(np.random.randint(0, 2**31 - 1))
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
             raise TypeError(f"`seed` must be an integer or None. Received: seed={seed!r}")
-        self.seed = int(seed)
-        self.rng_state = keras.Variable(
-            np.array([self.seed, 0], dtype="int64"),
-            dtype="int64",
-            trainable=False,
-            aggregation="only_first_replica",
-            name="rng_state",
-        )
-        self.step_counter = keras.Variable(
-            0, dtype="int64", trainable=False, aggregation="only_first_replica", name="step"
-        )
+        self.seed, self.rng_state, self.step_counter = rng_variables(seed)
         self._trackers = {n: keras.metrics.Mean(name=n) for n in metric_names}
         self.g_optimizer: keras.optimizers.Optimizer | None = None
         self.d_optimizer: keras.optimizers.Optimizer | None = None
