@@ -32,6 +32,10 @@ def make_timer() -> Any:
     import keras
 
     class Timer(keras.callbacks.Callback):
+        # Only the end of the first execution matters: `GANTrainer`'s automatic
+        # steps_per_execution may call the batch hook once per execution.
+        batch_hooks_per_execution = True
+
         def __init__(self) -> None:
             super().__init__()
             self.first: float | None = None

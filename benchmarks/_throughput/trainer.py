@@ -14,6 +14,8 @@ class Trainer(Variant):
 
     jit: Any = None  # None: the compile() default
     spe_on = False
+    fixed_spe: int | None = None  # an explicit steps_per_execution other than --spe
+    batch_hook = False  # add a callback with a per-batch hook (keeps one step per execution)
     source = "array"  # "array", "tfdata" or "device"
 
     def setup(self) -> None:
@@ -29,6 +31,8 @@ class Trainer(Variant):
             kwargs["jit_compile"] = self.jit
         if self.spe_on:
             kwargs["steps_per_execution"] = self.spe
+        if self.fixed_spe is not None:
+            kwargs["steps_per_execution"] = self.fixed_spe
         self.trainer.compile(*optimizers.dcgan(), **kwargs)
         self.per_call = int(getattr(self.trainer, "steps_per_execution", 1) or 1)
         if self.source == "tfdata":
@@ -46,10 +50,16 @@ class Trainer(Variant):
             self.data = self.x
 
     def _fit(self, steps: int) -> Any:
+        import keras
+
         timer = make_timer()
         kwargs: dict[str, Any] = {"batch_size": self.batch} if self.source == "array" else {}
+        callbacks = [timer]
+        if self.batch_hook:
+            hook = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: None)
+            callbacks.append(hook)
         self.trainer.fit(
-            self.data, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=[timer], **kwargs
+            self.data, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=callbacks, **kwargs
         )
         self.per_call = int(self.trainer.steps_per_execution)  # fit may pick it
         return timer
@@ -68,6 +78,16 @@ class Trainer(Variant):
 class Defaults(Trainer):
     name = "defaults"
     describe = "`GANTrainer` with `compile()` defaults, `fit(numpy array, batch_size=128)`"
+
+
+class DefaultsHooked(Trainer):
+    name, batch_hook = "defaults_hooked", True
+    describe = "the defaults with a callback that hooks every batch (one step per execution)"
+
+
+class KerasDefaults(Trainer):
+    name, jit, fixed_spe = "keras_defaults", False, 1
+    describe = "`compile(jit_compile=False, steps_per_execution=1)`: the defaults before issue 14"
 
 
 class Jit(Trainer):
@@ -117,6 +137,8 @@ class DeviceNoXla(Trainer):
 
 TRAINER_VARIANTS = (
     Defaults,
+    DefaultsHooked,
+    KerasDefaults,
     Jit,
     Spe,
     JitSpe,

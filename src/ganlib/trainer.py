@@ -21,6 +21,7 @@ from ganlib._entry_checks import (
     empty_batch_errors,
     guard_empty_batches,
 )
+from ganlib._fast_defaults import pick_steps_per_execution, resolve_compile
 from ganlib._fused_d import batch_independent, discriminate_pair
 from ganlib._trainer_checkpoint import TrainerCheckpoint
 from ganlib._trainer_checks import (
@@ -34,12 +35,7 @@ from ganlib._trainer_checks import (
     unpack_batch,
 )
 from ganlib._trainer_metrics import TrainerMetrics
-from ganlib._trainer_quality import (
-    TrainerAugment,
-    check_fit_batches,
-    replica_share,
-    sample_with,
-)
+from ganlib._trainer_quality import TrainerAugment, check_fit_batches, replica_share, sample_with
 from ganlib._trainer_rng import TrainerRNG
 from ganlib._validation import optional_positive_int
 from ganlib.data.device import DeviceData
@@ -154,10 +150,13 @@ class GANTrainer(
         """Sets the optimizers (default `ganlib.optimizers.dcgan()`) and Keras options.
 
         `kwargs` go to `keras.Model.compile` (`steps_per_execution`, `jit_compile`,
-        `run_eagerly`). Both optimizers are built on their variable lists here, which
-        `tf.distribute` strategies need.
+        `run_eagerly`). Left unset, `jit_compile` is on for large dense-only GANs on a CPU and
+        `fit` runs 10 steps per execution unless a callback hooks single batches
+        (docs/performance.md, "Fast defaults"). Both optimizers are built on their variable
+        lists here, which `tf.distribute` strategies need.
         """
         g_optimizer, d_optimizer = check_optimizers(g_optimizer, d_optimizer, kwargs)
+        self.auto_steps_per_execution = resolve_compile(self, kwargs)  # docs/performance.md
         super().compile(optimizer=None, **kwargs)
         if kwargs.get("auto_scale_loss", True):  # as keras.Model.compile does for its own
             models = (self, self.generator, self.discriminator)
@@ -310,6 +309,7 @@ class GANTrainer(
         check_fit_batches(self, x, batch_size)
         if isinstance(x, tf.data.Dataset) and not device:
             x = guard_empty_batches(x)
+        pick_steps_per_execution(self, kwargs.get("callbacks"))
         with empty_batch_errors():
             return super().fit(x, y, batch_size=batch_size, **kwargs)
 

@@ -1,0 +1,113 @@
+"""What `GANTrainer` picks when `jit_compile` and `steps_per_execution` are left unset (private).
+
+`compile()` resolves `jit_compile="auto"` with `wants_xla` (XLA for large dense-only pairs on a
+CPU, where it was measured faster) and `fit()` resolves an unset `steps_per_execution` with
+`auto_steps_per_execution` (several steps per call unless a callback hooks single batches).
+Explicit arguments always win. Figures and reasons: docs/performance.md, "Fast defaults".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import keras
+
+AUTO_STEPS_PER_EXECUTION = 10
+# XLA's fusion pays back its compilation only for steps with enough work: the MNIST MLP pair of
+# the README has 2.95 M weights; the toy pairs of `ganlib demo` a few thousand.
+XLA_MIN_WEIGHTS = 1_000_000
+# Class-name fragments of layers that run slower under XLA on a CPU than without it:
+# convolutions (XLA:CPU's kernels against oneDNN's, -41% for the DCGAN pair) and dropout
+# (the MLP pair with D dropout 0.3 ran 4-5x slower with XLA). Pooling goes with convolutions.
+_SLOW_UNDER_XLA = ("Conv", "Dropout", "Pool")
+_BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+# Keras callbacks written for `steps_per_execution` (they count the steps each call covers).
+_PER_EXECUTION_SAFE = ("ProgbarLogger", "History")
+
+
+def only_cpus() -> bool:
+    """True when TensorFlow sees no device other than CPUs."""
+    import tensorflow as tf
+
+    return all(d.device_type == "CPU" for d in tf.config.list_physical_devices())
+
+
+def slow_under_xla(model: keras.Model) -> list[str]:
+    """Names of `model`'s layers that XLA slows down on a CPU (convolutions, dropout)."""
+    slow = []
+    for layer in model._flatten_layers(include_self=False):
+        names = {cls.__name__ for cls in type(layer).__mro__}
+        if any(part in name for name in names for part in _SLOW_UNDER_XLA):
+            slow.append(layer.name)
+    return slow
+
+
+def wants_xla(
+    generator: keras.Model, discriminator: keras.Model, distributed: bool, augmented: bool
+) -> bool:
+    """`jit_compile="auto"` for a GAN on a CPU-only machine: True when both models hold no
+    convolution or dropout layer, together have at least `XLA_MIN_WEIGHTS` weights, no
+    `tf.distribute` strategy is set (Keras turns XLA off under strategies) and the trainer
+    does not augment D's inputs (DiffAugment ran no faster with XLA)."""
+    if distributed or augmented:
+        return False
+    if slow_under_xla(generator) or slow_under_xla(discriminator):
+        return False
+    weights = generator.count_params() + discriminator.count_params()
+    return bool(weights >= XLA_MIN_WEIGHTS)
+
+
+def hooks_every_batch(callback: Any) -> bool:
+    """True when `callback` overrides a per-batch training hook and does not declare
+    `batch_hooks_per_execution = True` (its batch hooks may run once per execution)."""
+    if getattr(callback, "batch_hooks_per_execution", False):
+        return False
+    if type(callback).__name__ in _PER_EXECUTION_SAFE and type(callback).__module__.startswith(
+        "keras."
+    ):
+        return False
+    for name in _BATCH_HOOKS:
+        hook = getattr(callback, name, None)
+        base = getattr(keras.callbacks.Callback, name)
+        if getattr(hook, "__func__", hook) is not base:
+            return True
+    return False
+
+
+def auto_steps_per_execution(
+    callbacks: Iterable[Any] | None, run_eagerly: bool, distributed: bool
+) -> int:
+    """Steps per call for an unset `steps_per_execution`: `AUTO_STEPS_PER_EXECUTION`, or 1 when
+    running eagerly, under a `tf.distribute` strategy (a `MirroredStrategy` run with several
+    steps per call failed in TensorFlow's loop), or when a callback hooks single batches
+    (`hooks_every_batch`)."""
+    if run_eagerly or distributed or any(hooks_every_batch(c) for c in callbacks or ()):
+        return 1
+    return AUTO_STEPS_PER_EXECUTION
+
+
+def resolve_compile(trainer: Any, kwargs: dict[str, Any]) -> bool:
+    """Resolves `jit_compile="auto"` (the default) in `compile()`'s `kwargs` in place: on a
+    CPU-only machine to `wants_xla`, elsewhere as Keras does. Returns True when
+    `steps_per_execution` is left for `fit` to pick."""
+    auto = kwargs.get("jit_compile", "auto") == "auto" and not kwargs.get("run_eagerly")
+    if auto and only_cpus():
+        distributed = getattr(trainer, "_distribute_strategy", None) is not None
+        augmented = getattr(trainer, "augment", None) is not None
+        models = (trainer.generator, trainer.discriminator)
+        kwargs["jit_compile"] = wants_xla(*models, distributed, augmented)
+    return "steps_per_execution" not in kwargs
+
+
+def pick_steps_per_execution(trainer: Any, callbacks: Any) -> None:
+    """Before `fit`: sets `trainer.steps_per_execution` to `auto_steps_per_execution` for these
+    `callbacks` when `compile()` left it unset (a change means a new trace)."""
+    if not getattr(trainer, "auto_steps_per_execution", False):
+        return
+    callbacks = getattr(callbacks, "callbacks", callbacks)  # a keras CallbackList
+    distributed = getattr(trainer, "_distribute_strategy", None) is not None
+    steps = auto_steps_per_execution(callbacks, bool(trainer.run_eagerly), distributed)
+    if steps != trainer.steps_per_execution:
+        trainer.steps_per_execution = steps
+        trainer.train_function = trainer.test_function = trainer.predict_function = None

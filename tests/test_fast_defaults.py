@@ -1,0 +1,169 @@
+"""Fast defaults: which GANs get XLA from `compile()`, which callbacks keep one step per
+execution, that explicit arguments win, and that the automatic `steps_per_execution` leaves
+the trained weights unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+import pytest
+
+from ganlib import GANTrainer, callbacks, losses, models
+from ganlib._fast_defaults import (
+    AUTO_STEPS_PER_EXECUTION,
+    auto_steps_per_execution,
+    hooks_every_batch,
+    only_cpus,
+    wants_xla,
+)
+
+cpu_only = pytest.mark.skipif(not only_cpus(), reason="the XLA rule is for CPU-only machines")
+
+
+def _mlp_pair(d_dropout: float = 0.0) -> tuple[keras.Model, keras.Model]:
+    """The README's MNIST MLP pair (2.95 M weights)."""
+    g = models.MLPGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
+    d = models.MLPDiscriminator((28, 28, 1), dropout=d_dropout).build()
+    return g, d
+
+
+def _tiny_pair(seed: int = 0) -> tuple[keras.Model, keras.Model]:
+    keras.utils.set_random_seed(seed)
+    g = models.MLPGenerator(latent_dim=4, output_shape=(6,), hidden_units=(8,)).build()
+    d = models.MLPDiscriminator((6,), hidden_units=(8,)).build()
+    return g, d
+
+
+def test_xla_only_for_large_dense_pairs_without_dropout_augmentation_or_strategy() -> None:
+    g, d = _mlp_pair()
+    assert wants_xla(g, d, distributed=False, augmented=False)
+    assert not wants_xla(g, d, distributed=True, augmented=False)
+    assert not wants_xla(g, d, distributed=False, augmented=True)
+    assert not wants_xla(*_mlp_pair(d_dropout=0.3), distributed=False, augmented=False)
+    assert not wants_xla(*_tiny_pair(), distributed=False, augmented=False)  # too little work
+    dg = models.DCGANGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
+    dd = models.DCGANDiscriminator((28, 28, 1)).build()
+    assert not wants_xla(dg, dd, distributed=False, augmented=False)
+    assert not wants_xla(g, dd, distributed=False, augmented=False)  # one conv model suffices
+
+
+@cpu_only
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [({}, True), ({"jit_compile": "auto"}, True), ({"jit_compile": False}, False)],
+)
+def test_compile_resolves_auto_jit_and_explicit_values_win(
+    kwargs: dict[str, Any], expected: bool
+) -> None:
+    trainer = GANTrainer(*_mlp_pair(), seed=0)
+    trainer.compile(**kwargs)
+    assert trainer.jit_compile is expected
+    eager = GANTrainer(*_mlp_pair(), seed=0)
+    eager.compile(run_eagerly=True)
+    assert eager.jit_compile is False
+    augmented = GANTrainer(*_mlp_pair(), seed=0, augment="translation")
+    augmented.compile()
+    assert augmented.jit_compile is False
+    tiny = GANTrainer(*_tiny_pair(), seed=0)
+    tiny.compile(jit_compile=True)
+    assert tiny.jit_compile is True
+
+
+class _Counter(keras.callbacks.Callback):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+        self.calls += 1
+
+
+class _OldStyle(keras.callbacks.Callback):
+    def on_batch_begin(self, batch: int, logs: Any = None) -> None:
+        pass
+
+
+class _PerExecution(_Counter):
+    batch_hooks_per_execution = True
+
+
+class _EpochOnly(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("callback", "every_batch"),
+    [
+        (keras.callbacks.Callback(), False),
+        (_EpochOnly(), False),
+        (keras.callbacks.EarlyStopping(monitor="g_loss"), False),
+        (keras.callbacks.ProgbarLogger(), False),
+        (keras.callbacks.History(), False),
+        (_Counter(), True),
+        (_OldStyle(), True),
+        (_PerExecution(), False),
+        (keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: None), True),
+        (keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: None), False),
+        (keras.callbacks.TerminateOnNaN(), True),
+        (callbacks.GeneratorEMA(0.99), True),
+    ],
+)
+def test_which_callbacks_keep_one_step_per_execution(callback: Any, every_batch: bool) -> None:
+    assert hooks_every_batch(callback) is every_batch
+
+
+def test_strategies_and_eager_runs_keep_one_step_per_execution() -> None:
+    assert auto_steps_per_execution([_EpochOnly()], run_eagerly=False, distributed=False) == 10
+    assert auto_steps_per_execution(None, run_eagerly=False, distributed=True) == 1
+    assert auto_steps_per_execution(None, run_eagerly=True, distributed=False) == 1
+    assert auto_steps_per_execution([_OldStyle()], run_eagerly=False, distributed=False) == 1
+
+
+def _fit(trainer: GANTrainer, steps: int, cbs: list[Any] | None = None) -> None:
+    x = np.random.default_rng(3).normal(size=(16 * steps, 6)).astype("float32")
+    trainer.fit(x, batch_size=16, epochs=1, shuffle=False, verbose=0, callbacks=cbs)
+
+
+def test_fit_picks_steps_per_execution_from_the_callbacks() -> None:
+    trainer = GANTrainer(*_tiny_pair(), seed=0)
+    trainer.compile()
+    _fit(trainer, 3)
+    assert trainer.steps_per_execution == AUTO_STEPS_PER_EXECUTION
+    counter = _Counter()
+    _fit(trainer, 12, [counter])
+    assert trainer.steps_per_execution == 1
+    assert counter.calls == 12  # called after every step
+    per_execution = _PerExecution()
+    _fit(trainer, 12, [per_execution, _EpochOnly()])
+    assert trainer.steps_per_execution == AUTO_STEPS_PER_EXECUTION
+    assert per_execution.calls == 2  # 10 steps, then the last 2
+    assert int(trainer.step_counter.numpy()) == 3 + 12 + 12
+
+
+@pytest.mark.parametrize("kwargs", [{"steps_per_execution": 1}, {"steps_per_execution": 3}])
+def test_explicit_steps_per_execution_wins(kwargs: dict[str, Any]) -> None:
+    trainer = GANTrainer(*_tiny_pair(), seed=0)
+    trainer.compile(**kwargs)
+    _fit(trainer, 4)
+    assert trainer.steps_per_execution == kwargs["steps_per_execution"]
+    eager = GANTrainer(*_tiny_pair(), seed=0)
+    eager.compile(run_eagerly=True)
+    _fit(eager, 2)
+    assert eager.steps_per_execution == 1
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_automatic_steps_per_execution_gives_the_same_weights(jit: bool) -> None:
+    results = []
+    for kwargs in ({"steps_per_execution": 1}, {}):
+        trainer = GANTrainer(*_tiny_pair(seed=5), loss=losses.NonSaturating(), seed=1)
+        trainer.compile(jit_compile=jit, **kwargs)
+        _fit(trainer, 23)  # 2 executions of 10 steps, then one of 3
+        results.append((trainer.steps_per_execution, trainer.get_weights()))
+    (single, before), (auto, after) = results
+    assert (single, auto) == (1, AUTO_STEPS_PER_EXECUTION)
+    for a, b in zip(before, after, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
