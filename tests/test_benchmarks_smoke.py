@@ -45,7 +45,7 @@ def test_throughput_prints_its_table() -> None:
         "--which",
         "mlp",
         "--variants",
-        "classic,classic_direct,defaults,spe,device,fused,ingraph",
+        "classic,classic_direct,defaults,defaults_hooked,keras_defaults,spe,device,fused,ingraph",
         "--no-cold",
     )
     assert "command: python" in out and "nproc=" in out
@@ -56,6 +56,8 @@ def test_throughput_prints_its_table() -> None:
         "classic",
         "classic_direct",
         "defaults",
+        "defaults_hooked",
+        "keras_defaults",
         "spe",
         "device",
         "fused",
