@@ -122,6 +122,26 @@ def test_strategies_and_eager_runs_keep_one_step_per_execution() -> None:
     assert auto_steps_per_execution([_OldStyle()], run_eagerly=False, distributed=False) == 1
 
 
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [((None, None), 10), ((40, None), 10), ((469, None), 7), ((13, None), 1), ((40, 6), 2)],
+)
+def test_steps_per_execution_divides_the_step_counts(counts: Any, expected: int) -> None:
+    assert auto_steps_per_execution(None, False, False, counts) == expected
+
+
+def test_fit_runs_exactly_steps_per_epoch() -> None:
+    # Keras rounds steps_per_epoch up to a multiple of steps_per_execution: the automatic
+    # value must divide it, so fit runs the steps it was asked for.
+    trainer = GANTrainer(*_tiny_pair(), seed=0)
+    trainer.compile()
+    x = np.random.default_rng(0).normal(size=(1600, 6)).astype("float32")
+    trainer.fit(x, batch_size=16, epochs=2, steps_per_epoch=13, verbose=0)
+    assert (trainer.steps_per_execution, int(trainer.step_counter.numpy())) == (1, 26)
+    trainer.fit(x, batch_size=16, epochs=1, steps_per_epoch=30, verbose=0)
+    assert (trainer.steps_per_execution, int(trainer.step_counter.numpy())) == (10, 56)
+
+
 def _fit(trainer: GANTrainer, steps: int, cbs: list[Any] | None = None) -> None:
     x = np.random.default_rng(3).normal(size=(16 * steps, 6)).astype("float32")
     trainer.fit(x, batch_size=16, epochs=1, shuffle=False, verbose=0, callbacks=cbs)

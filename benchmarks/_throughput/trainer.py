@@ -35,6 +35,8 @@ class Trainer(Variant):
             kwargs["steps_per_execution"] = self.fixed_spe
         self.trainer.compile(*optimizers.dcgan(), **kwargs)
         self.per_call = int(getattr(self.trainer, "steps_per_execution", 1) or 1)
+        if "steps_per_execution" not in kwargs:  # fit picks it (up to 10, dividing the steps)
+            self.per_call = 10
         if self.source == "tfdata":
             self.data: Any = (
                 tf.data.Dataset.from_tensor_slices(self.x)

@@ -76,15 +76,21 @@ def hooks_every_batch(callback: Any) -> bool:
 
 
 def auto_steps_per_execution(
-    callbacks: Iterable[Any] | None, run_eagerly: bool, distributed: bool
+    callbacks: Iterable[Any] | None,
+    run_eagerly: bool,
+    distributed: bool,
+    step_counts: Iterable[Any] = (),
 ) -> int:
-    """Steps per call for an unset `steps_per_execution`: `AUTO_STEPS_PER_EXECUTION`, or 1 when
-    running eagerly, under a `tf.distribute` strategy (a `MirroredStrategy` run with several
-    steps per call failed in TensorFlow's loop), or when a callback hooks single batches
-    (`hooks_every_batch`)."""
+    """Steps per call for an unset `steps_per_execution`: the largest divisor of every count in
+    `step_counts` (`steps_per_epoch`, `validation_steps`; Keras rounds them up to a multiple of
+    the steps per call) up to `AUTO_STEPS_PER_EXECUTION`; 1 when running eagerly, under a
+    `tf.distribute` strategy (a `MirroredStrategy` run with several steps per call failed in
+    TensorFlow's loop), or when a callback hooks single batches (`hooks_every_batch`)."""
     if run_eagerly or distributed or any(hooks_every_batch(c) for c in callbacks or ()):
         return 1
-    return AUTO_STEPS_PER_EXECUTION
+    counts = [n for n in step_counts if isinstance(n, int) and n > 0]
+    divisors = range(AUTO_STEPS_PER_EXECUTION, 0, -1)
+    return next(k for k in divisors if all(n % k == 0 for n in counts))
 
 
 def resolve_compile(trainer: Any, kwargs: dict[str, Any]) -> bool:
@@ -100,14 +106,16 @@ def resolve_compile(trainer: Any, kwargs: dict[str, Any]) -> bool:
     return "steps_per_execution" not in kwargs
 
 
-def pick_steps_per_execution(trainer: Any, callbacks: Any) -> None:
-    """Before `fit`: sets `trainer.steps_per_execution` to `auto_steps_per_execution` for these
-    `callbacks` when `compile()` left it unset (a change means a new trace)."""
+def pick_steps_per_execution(trainer: Any, fit_kwargs: dict[str, Any]) -> None:
+    """Before `fit`: sets `trainer.steps_per_execution` to `auto_steps_per_execution` for the
+    call's callbacks and step counts when `compile()` left it unset (a change retraces)."""
     if not getattr(trainer, "auto_steps_per_execution", False):
         return
+    callbacks = fit_kwargs.get("callbacks")
     callbacks = getattr(callbacks, "callbacks", callbacks)  # a keras CallbackList
     distributed = getattr(trainer, "_distribute_strategy", None) is not None
-    steps = auto_steps_per_execution(callbacks, bool(trainer.run_eagerly), distributed)
+    counts = (fit_kwargs.get("steps_per_epoch"), fit_kwargs.get("validation_steps"))
+    steps = auto_steps_per_execution(callbacks, bool(trainer.run_eagerly), distributed, counts)
     if steps != trainer.steps_per_execution:
         trainer.steps_per_execution = steps
         trainer.train_function = trainer.test_function = trainer.predict_function = None

@@ -309,7 +309,7 @@ class GANTrainer(
         check_fit_batches(self, x, batch_size)
         if isinstance(x, tf.data.Dataset) and not device:
             x = guard_empty_batches(x)
-        pick_steps_per_execution(self, kwargs.get("callbacks"))
+        pick_steps_per_execution(self, kwargs)
         with empty_batch_errors():
             return super().fit(x, y, batch_size=batch_size, **kwargs)
 
