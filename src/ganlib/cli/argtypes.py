@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 __all__ = ["MAX_D_STEPS", "MAX_INT", "METRIC_NAMES", "positive_int"]
 
@@ -16,6 +16,27 @@ MAX_INT = 2**31 - 1
 """Largest value of an integer option (TensorFlow counts steps and sizes in int32/int64)."""
 
 
+Number = TypeVar("Number", int, float)
+
+
+def _number(
+    text: str,
+    kind: Callable[[str], Number],
+    valid: Callable[[Number], bool],
+    expected: str,
+    bound: str,
+) -> Number:
+    """`text` converted by `kind`; `ArgumentTypeError` "must be <expected>, got ..." when it
+    does not convert, "must be <bound>, got ..." when `valid(value)` is false."""
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {expected}, got {text!r}") from None
+    if not valid(value):
+        raise argparse.ArgumentTypeError(f"must be {bound}, got {value if kind is int else text}")
+    return value
+
+
 def positive_int(text: str) -> int:
     """argparse type: an integer in [1, 2**31 - 1].
 
@@ -23,14 +44,10 @@ def positive_int(text: str) -> int:
         >>> positive_int("3")
         3
     """
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    expected = "a positive integer"
+    value = _number(text, int, lambda v: v >= 1, expected, expected)
     if value > MAX_INT:
-        raise argparse.ArgumentTypeError(f"must be a positive integer <= {MAX_INT}, got {value}")
+        raise argparse.ArgumentTypeError(f"must be {expected} <= {MAX_INT}, got {value}")
     return value
 
 
@@ -53,46 +70,26 @@ def d_steps_int(text: str) -> int:
 
 def non_negative_int(text: str) -> int:
     """argparse type: an integer >= 0 (seeds)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
-    if not 0 <= value <= MAX_INT:
-        raise argparse.ArgumentTypeError(f"must be an integer in [0, 2**31), got {value}")
-    return value
+    bound = "an integer in [0, 2**31)"
+    return _number(text, int, lambda v: 0 <= v <= MAX_INT, "a non-negative integer", bound)
 
 
 def positive_float(text: str) -> float:
     """argparse type: a finite number > 0 (learning rates)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
+    expected = "a positive number"
+    return _number(text, float, lambda v: 0 < v < float("inf"), expected, expected)
 
 
 def non_negative_float(text: str) -> float:
     """argparse type: a finite number >= 0 (penalty weights)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number >= 0, got {text!r}") from None
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
+    bound = "a finite number >= 0"
+    return _number(text, float, lambda v: 0 <= v < float("inf"), "a number >= 0", bound)
 
 
 def beta_float(text: str) -> float:
     """argparse type: an Adam beta, a number in [0, 1)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {text!r}") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be a number in [0, 1), got {text}")
-    return value
+    expected = "a number in [0, 1)"
+    return _number(text, float, lambda v: 0 <= v < 1, expected, expected)
 
 
 def _augment_policy(text: str) -> str:
