@@ -6,8 +6,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+
+def core_groups(trainer: Any, networks: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The groups every trainer's checkpoint holds, in this order: each network's weights (by
+    its name in `networks`), both optimizers' variables, the RNG state and step counter."""
+    groups = {name: list(network.weights) for name, network in networks.items()}
+    groups["g_optimizer"] = list(trainer.g_optimizer.variables)
+    groups["d_optimizer"] = list(trainer.d_optimizer.variables)
+    groups["trainer"] = [trainer.rng_state, trainer.step_counter]
+    return groups
 
 
 class TrainerCheckpoint:
@@ -25,13 +36,7 @@ class TrainerCheckpoint:
         """Networks, optimizers and the trainer's RNG state and step counter, by group."""
         if self.g_optimizer is None or self.d_optimizer is None:
             raise ValueError("The trainer must be compiled before its state can be saved.")
-        return {
-            "generator": list(self.generator.weights),
-            "discriminator": list(self.discriminator.weights),
-            "g_optimizer": list(self.g_optimizer.variables),
-            "d_optimizer": list(self.d_optimizer.variables),
-            "trainer": [self.rng_state, self.step_counter],
-        }
+        return core_groups(self, {"generator": self.generator, "discriminator": self.discriminator})
 
     def compat_config(self) -> dict[str, Any]:
         """JSON-able description checked when a checkpoint is restored into this trainer."""

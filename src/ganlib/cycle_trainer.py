@@ -15,6 +15,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganlib._trainer_checkpoint import core_groups
 from ganlib._translation_common import TranslationBase, architecture, check_loss, check_weight
 from ganlib._translation_common import image_shape as _image_shape
 from ganlib.distribute import replica_rows
@@ -264,16 +265,8 @@ class CycleGANTrainer(TranslationBase):
     def core_checkpoint_groups(self) -> dict[str, list[Any]]:
         """The four networks, both optimizers, RNG state and step counter, by group."""
         self._check_compiled()
-        assert self.g_optimizer is not None and self.d_optimizer is not None
-        return {
-            "generator_ab": list(self.generator_ab.weights),
-            "generator_ba": list(self.generator_ba.weights),
-            "discriminator_a": list(self.discriminator_a.weights),
-            "discriminator_b": list(self.discriminator_b.weights),
-            "g_optimizer": list(self.g_optimizer.variables),
-            "d_optimizer": list(self.d_optimizer.variables),
-            "trainer": [self.rng_state, self.step_counter],
-        }
+        names = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
+        return core_groups(self, {name: getattr(self, name) for name in names})
 
     def compat_config(self) -> dict[str, Any]:
         """JSON-able description checked when a checkpoint is restored into this trainer."""

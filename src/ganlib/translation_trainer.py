@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganlib._trainer_checkpoint import core_groups
 from ganlib._translation_common import (
     UNPAIRED_HINT,
     TranslationBase,
@@ -223,14 +224,7 @@ class TranslationTrainer(TranslationBase):
     def core_checkpoint_groups(self) -> dict[str, list[Any]]:
         """Networks, optimizers, RNG state and step counter, by group."""
         self._check_compiled()
-        assert self.g_optimizer is not None and self.d_optimizer is not None
-        return {
-            "generator": list(self.generator.weights),
-            "discriminator": list(self.discriminator.weights),
-            "g_optimizer": list(self.g_optimizer.variables),
-            "d_optimizer": list(self.d_optimizer.variables),
-            "trainer": [self.rng_state, self.step_counter],
-        }
+        return core_groups(self, {"generator": self.generator, "discriminator": self.discriminator})
 
     def compat_config(self) -> dict[str, Any]:
         """JSON-able description checked when a checkpoint is restored into this trainer."""
