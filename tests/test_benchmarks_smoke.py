@@ -45,7 +45,10 @@ def test_throughput_prints_its_table() -> None:
         "--which",
         "mlp",
         "--variants",
-        "classic,classic_direct,defaults,defaults_hooked,keras_defaults,spe,device,fused,ingraph",
+        # One variant of each kind of loop: Keras's classic loop (the baseline), GANTrainer,
+        # GANTrainer on DeviceData, the hand-fused reference; the other variants are settings
+        # of these loops and would only add a model build and a trace each (slowest smoke test).
+        "classic,defaults,device,ingraph",
         "--no-cold",
     )
     assert "command: python" in out and "nproc=" in out
@@ -54,13 +57,8 @@ def test_throughput_prints_its_table() -> None:
     rows = [line for line in out.splitlines() if line.startswith("| mlp")]
     assert [row.split("|")[2].strip() for row in rows] == [
         "classic",
-        "classic_direct",
         "defaults",
-        "defaults_hooked",
-        "keras_defaults",
-        "spe",
         "device",
-        "fused",
         "ingraph",
     ]
     assert rows[0].split("|")[4].strip() == "1.00"  # the classic loop is the baseline
