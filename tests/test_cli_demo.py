@@ -12,22 +12,7 @@ from ganlib.cli import main
 from ganlib.plots import DATA_COLOR, SAMPLE_COLOR
 
 
-def test_demo_short_run_writes_png_and_prints_modes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["demo", "--steps", "20", "--out", str(tmp_path / "demo")]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert re.match(r"modes captured: \d/8 \(a mode needs >= 20 of 2500 samples", lines[-4])
-    assert re.match(r"ganlib demo: \d/8 modes, \d+% high quality after 20 steps in ", lines[-1])
-    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == ["scatter.png"]
-    image = tf.io.decode_png((tmp_path / "demo" / "scatter.png").read_bytes()).numpy()
-    assert image.shape == (480, 480, 3)
-    for colour in (DATA_COLOR, SAMPLE_COLOR):
-        rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-        assert (abs(image.astype(int) - rgb).max(axis=-1) < 40).sum() > 50
-
-
-def test_demo_scatter_title_carries_the_mode_figures(
+def test_demo_short_run_writes_png_prints_modes_and_titles_the_scatter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from ganlib import plots
@@ -40,11 +25,20 @@ def test_demo_scatter_title_carries_the_mode_figures(
         return original(path, samples, data, title=title)
 
     monkeypatch.setattr(plots, "write_scatter", spy)
-    assert main(["demo", "--steps", "5", "--seed", "3", "--out", str(tmp_path)]) == 0
-    summary = capsys.readouterr().out.strip().splitlines()[-1]
-    figures = re.match(r"ganlib demo: (\d/8 modes, \d+% high quality) after", summary)
-    assert figures is not None and len(titles) == 1
-    assert figures.group(1) in titles[0] and "5 steps, seed 3" in titles[0]
+    out = tmp_path / "demo"
+    assert main(["demo", "--steps", "5", "--seed", "3", "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert re.match(r"modes captured: \d/8 \(a mode needs >= 20 of 2500 samples", lines[-4])
+    summary = re.match(r"ganlib demo: (\d/8 modes, \d+% high quality) after 5 steps in ", lines[-1])
+    assert summary is not None, lines[-1]
+    # The scatter's title carries the printed figures.
+    assert len(titles) == 1 and summary.group(1) in titles[0] and "5 steps, seed 3" in titles[0]
+    assert sorted(p.name for p in out.iterdir()) == ["scatter.png"]
+    image = tf.io.decode_png((out / "scatter.png").read_bytes()).numpy()
+    assert image.shape == (480, 480, 3)
+    for colour in (DATA_COLOR, SAMPLE_COLOR):
+        rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        assert (abs(image.astype(int) - rgb).max(axis=-1) < 40).sum() > 50
 
 
 @pytest.mark.slow
