@@ -40,6 +40,7 @@ class ToyConfig:
     spe: int = 50
     pack: int = 1
     drs_gammas: tuple[float, ...] = ()
+    drs_refine: int = 0
     betas: tuple[float, float] | None = None
     d_lr_scale: float = 1.0
     device_data: bool = False
@@ -60,6 +61,17 @@ _Z2 = ToyConfig(
     lr_decay=True,
     steps=20_000,
 )
+_TTUR = replace(
+    _Z2,
+    name="grid_ttur_drs",
+    description=_BEST + "; z=2; Adam betas (0, 0.99), D lr 2x G lr (TTUR); "
+    "data.DeviceData, jit_compile, steps_per_execution=100; DRS gamma 0 and 0.5",
+    spe=100,
+    betas=(0.0, 0.99),
+    d_lr_scale=2.0,
+    device_data=True,
+    drs_gammas=(0.0, 0.5),
+)
 TOY_CONFIGS = {
     c.name: c
     for c in (
@@ -73,16 +85,15 @@ TOY_CONFIGS = {
             steps=20_000,
         ),
         _Z2,
+        _TTUR,
         replace(
-            _Z2,
-            name="grid_ttur_drs",
-            description=_BEST + "; z=2; Adam betas (0, 0.99), D lr 2x G lr (TTUR); "
-            "data.DeviceData, jit_compile, steps_per_execution=100; DRS gamma 0 and 0.5",
-            spe=100,
-            betas=(0.0, 0.99),
-            d_lr_scale=2.0,
-            device_data=True,
-            drs_gammas=(0.0, 0.5),
+            _TTUR,
+            name="grid_refined_drs",
+            description=_TTUR.description.split("; DRS")[0]
+            + "; DRS gamma 0 and 1 through the final D and through a copy refined 2,000 steps on "
+            "the frozen EMA generator",
+            drs_gammas=(0.0, 1.0),
+            drs_refine=2000,
         ),
         ToyConfig(
             "seed_recipe",
@@ -101,7 +112,7 @@ TOY_CONFIGS = {
 }
 #: The configuration each data set runs unless --toy-configs says otherwise (chosen from
 #: single-seed trials, docs/benchmarks.md).
-DEFAULT_TOY = {"ring": "ganlib", "grid": "grid_ttur_drs"}
+DEFAULT_TOY = {"ring": "ganlib", "grid": "grid_refined_drs"}
 
 
 def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
@@ -221,12 +232,40 @@ def run_toy(
                 prefix + "mode_counts": list(m.mode_counts),
             }
         )
-    for gamma in config.drs_gammas if config.pack == 1 else ():  # a packed D judges packs
-        out.update(_drs(trainer, mixture, seed, gamma))
+    out["samplers"] = {"": "EMA"}
+    if config.pack > 1:  # a packed D judges packs: no discriminator-driven sampling
+        return out
+    for gamma in config.drs_gammas:
+        out.update(_drs(trainer, trainer.discriminator, mixture, seed, gamma, f"drs{gamma:g}_"))
+        out["samplers"][f"drs{gamma:g}_"] = f"EMA + DRS gamma={gamma:g}"
+    if config.drs_refine:
+        start = time.perf_counter()
+        refined = _refined_discriminator(trainer, x, seed, config.drs_refine)
+        out["refine_seconds"] = time.perf_counter() - start
+        for gamma in config.drs_gammas:
+            key = f"rdrs{gamma:g}_"
+            out.update(_drs(trainer, refined, mixture, seed, gamma, key))
+            label = f"EMA + D refined {config.drs_refine} steps + DRS gamma={gamma:g}"
+            out["samplers"][key] = label
     return out
 
 
-def _drs(trainer: Any, mixture: Any, seed: int, gamma: float) -> dict[str, Any]:
+def _refined_discriminator(trainer: Any, x: Any, seed: int, steps: int) -> Any:
+    """DRS's refinement: a copy of D trained `steps` more on the training data against
+    100,000 samples of the frozen EMA generator (`ganlib.sampling.refine_discriminator`)."""
+    import numpy as np
+
+    from ganlib.sampling import generator_proposal, refine_discriminator
+
+    with trainer.ema_swapped():
+        propose = generator_proposal(trainer.generator, batch_size=8192)
+        fake = propose(100_000, np.random.default_rng(80_000 + seed))
+    return refine_discriminator(trainer.discriminator, x, fake, steps=steps, seed=seed)
+
+
+def _drs(
+    trainer: Any, discriminator: Any, mixture: Any, seed: int, gamma: float, key: str
+) -> dict[str, Any]:
     """Mode metrics of 2,500 samples from discriminator rejection sampling (EMA generator)."""
     import numpy as np
 
@@ -234,15 +273,16 @@ def _drs(trainer: Any, mixture: Any, seed: int, gamma: float) -> dict[str, Any]:
     from ganlib.sampling import DiscriminatorRejectionSampler, generator_proposal
 
     with trainer.ema_swapped():
-        propose = generator_proposal(trainer.generator)
-        sampler = DiscriminatorRejectionSampler(trainer.discriminator, gamma=gamma, burn_in=5000)
+        propose = generator_proposal(trainer.generator, batch_size=8192)
+        sampler = DiscriminatorRejectionSampler(
+            discriminator, gamma=gamma, burn_in=5000, batch_size=8192
+        )
         sampler.calibrate(
             mixture.sample(5000, seed=50_000 + seed),
             propose(5000, np.random.default_rng(60_000 + seed)),
         )
         samples = sampler.sample(propose, 2500, seed=10_000 + seed)
     m = metrics.mixture_metrics(samples, mixture)
-    key = f"drs{gamma:g}_"
     return {
         key + "modes": m.modes_captured,
         key + "hq": m.high_quality_fraction,
@@ -261,11 +301,7 @@ def toy_table(results: list[dict[str, Any]]) -> str:
             if r["dataset"] == dataset:
                 groups.setdefault(r["config"], []).append(r)
         for name, rs in groups.items():
-            prefixes = [("", "EMA")] + [
-                (key[: -len("modes")], f"EMA + DRS gamma={key[3:-6]}")
-                for key in rs[0]
-                if key.startswith("drs") and key.endswith("_modes")
-            ]
+            prefixes = list(rs[0].get("samplers", {"": "EMA"}).items())
             for prefix, sampler in prefixes:
                 modes = mean_se([r[prefix + "modes"] for r in rs])
                 hq = mean_se([100 * r[prefix + "hq"] for r in rs])

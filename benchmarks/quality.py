@@ -109,15 +109,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 r = run_toy(dataset, config, seed, args.toy_steps, png)
                 toy_results.append(r)
                 drs = "".join(
-                    f"; DRS gamma={g:g}: modes {r[f'drs{g:g}_modes']}, HQ "
-                    f"{100 * r[f'drs{g:g}_hq']:.1f}%, rKL {r[f'drs{g:g}_reverse_kl']:.3f}, "
-                    f"accepted {100 * r[f'drs{g:g}_acceptance']:.0f}%"
-                    for g in config.drs_gammas
+                    f"; {label}: modes {r[k + 'modes']}, HQ {100 * r[k + 'hq']:.1f}%, "
+                    f"rKL {r[k + 'reverse_kl']:.3f}, accepted {100 * r[k + 'acceptance']:.1f}%"
+                    for k, label in r["samplers"].items()
+                    if k
                 )
                 print(
                     f"  seed {seed}: modes {r['modes']}, HQ {100 * r['hq']:.1f}%, "
                     f"rKL {r['reverse_kl']:.3f} (raw weights: {r['raw_modes']}, "
-                    f"{100 * r['raw_hq']:.1f}%){drs}, {r['steps']} steps in {r['seconds']:.0f} s",
+                    f"{100 * r['raw_hq']:.1f}%){drs}, {r['steps']} steps in {r['seconds']:.0f} s"
+                    + (f" + refine {r['refine_seconds']:.0f} s" if "refine_seconds" in r else ""),
                     flush=True,
                 )
     if toy_results:

@@ -64,6 +64,14 @@ def test_grid_defaults_are_the_recipe() -> None:
         recipe.steps,
     )
     assert config.generator["config"]["hidden_units"] == list(recipe.hidden_units)
+    # DRS through a discriminator refined on the final generator (docs/benchmarks.md)
+    assert (config.rejection, config.rejection_refine, recipe.rejection_refine) == (
+        "drs",
+        2000,
+        2000,
+    )
+    assert _resolved(["--rejection-refine", "0"], "grid").rejection_refine == 0
+    assert _resolved([], "ring").rejection_refine == 0
 
 
 def test_explicit_options_win_over_the_recipe() -> None:

@@ -184,6 +184,13 @@ def _add_train(sub: Any) -> None:
         metavar="G",
         help="DRS's gamma for --rejection drs (0)",
     )
+    p.add_argument(
+        "--rejection-refine",
+        type=non_negative_int,
+        metavar="N",
+        help="before --rejection sampling, train a copy of the discriminator N steps on the "
+        "final generator (grid: 2000; others: 0)",
+    )
     p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
     p.add_argument(
         "--image-size", type=positive_int, metavar="N", help="side of folder images (32)"

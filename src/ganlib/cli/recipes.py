@@ -20,7 +20,9 @@ __all__ = [
     "trainer_extras",
 ]
 
-POINT_RECIPE_OPTIONS = ("ema", "lr_decay", "r1", "pack", "rejection", "rejection_gamma")
+POINT_RECIPE_OPTIONS = (
+    "ema", "lr_decay", "r1", "pack", "rejection", "rejection_gamma", "rejection_refine",
+)  # fmt: skip
 """Recipe fields that `ganlib train` applies to vector data when the option is not given (with
 the `dcgan` preset also `lr`, `beta_1`, `beta_2` and `d_lr_scale`)."""
 
@@ -36,12 +38,13 @@ class PointRecipe:
     `GeneratorEMA(0.999)` when `ema`; PacGAN packing of `pack` samples when `pack > 1`.
     `rejection` (`"drs"`, `"mh"` or None) is the discriminator-driven sampler that
     `ganlib sample`, `ganlib evaluate` and the end-of-training summary use by default, with
-    DRS's `rejection_gamma`.
+    DRS's `rejection_gamma`, its discriminator first refined `rejection_refine` steps on the
+    final generator (`ganlib.sampling.refine_discriminator`; 0: not refined).
 
     Example:
         >>> recipe = point_recipe("grid")
-        >>> recipe.ema, recipe.lr_decay, recipe.rejection, recipe.d_lr_scale
-        (True, True, 'drs', 2.0)
+        >>> recipe.ema, recipe.lr_decay, recipe.rejection, recipe.rejection_refine
+        (True, True, 'drs', 2000)
     """
 
     latent_dim: int
@@ -59,6 +62,7 @@ class PointRecipe:
     d_lr_scale: float = 1.0
     rejection: str | None = None
     rejection_gamma: float = 0.0
+    rejection_refine: int = 0
 
 
 _RING = PointRecipe(
@@ -87,10 +91,13 @@ _GRID = PointRecipe(
     d_lr_scale=2.0,
     rejection="drs",
     rejection_gamma=0.0,
+    rejection_refine=2000,
 )
 # Other vector data: the grid's networks and schedule, without the grid-tuned optimizer
 # settings and sampler (measured on the grid only).
-_VECTORS = replace(_GRID, beta_1=None, beta_2=None, d_lr_scale=1.0, rejection=None)
+_VECTORS = replace(
+    _GRID, beta_1=None, beta_2=None, d_lr_scale=1.0, rejection=None, rejection_refine=0
+)
 _RECIPES = {"ring": _RING, "grid": _GRID}
 
 

@@ -19,6 +19,7 @@ from ganlib.cli.config import RunConfig
 __all__ = [
     "CALIBRATION_SAMPLES",
     "MAX_PROPOSALS_PER_SAMPLE",
+    "REFINE_FAKES",
     "REJECTION_METHODS",
     "check_rejection",
     "chosen_sampler",
@@ -30,6 +31,8 @@ REJECTION_METHODS = ("drs", "mh")
 """`--rejection` choices: discriminator rejection sampling, Metropolis-Hastings GAN."""
 MAX_PROPOSALS_PER_SAMPLE = 200
 """`--rejection drs` gives up (exit code 2) after this many proposals per requested sample."""
+REFINE_FAKES = 100_000
+"""Generated samples the discriminator is refined against (`--rejection-refine`)."""
 CALIBRATION_SAMPLES = 5000
 """Real and generated samples each for the discriminator's calibration (fewer if the data
 set is smaller)."""
@@ -75,27 +78,38 @@ def draw_with_sampler(
 ) -> tuple[np.ndarray, str]:
     """`n` samples of a trained `trainer` through `method`, and what the sampler did.
 
-    The generator's EMA weights are used when the trainer holds them; the discriminator is
-    calibrated on `CALIBRATION_SAMPLES` held-out real samples against as many generated ones.
+    The generator's EMA weights are used when the trainer holds them. With the run's
+    `rejection_refine` > 0, a copy of the discriminator is first trained that many steps on
+    the run's data against `REFINE_FAKES` samples of that generator
+    (`ganlib.sampling.refine_discriminator`). The discriminator is calibrated on
+    `CALIBRATION_SAMPLES` held-out real samples against as many generated ones.
     """
     from ganlib.sampling import (
         DiscriminatorRejectionSampler,
         MetropolisHastingsSampler,
         generator_proposal,
+        refine_discriminator,
     )
 
     check_rejection(config, method, gamma)
     real = _real_samples(config, CALIBRATION_SAMPLES, seed)
+    with trainer.ema_swapped():
+        propose = generator_proposal(trainer.generator, batch_size=4096)
+        fake = propose(len(real), np.random.default_rng([seed, 1]))
+        discriminator = trainer.discriminator
+        refine = config.rejection_refine
+        if refine > 0:
+            pool = propose(REFINE_FAKES, np.random.default_rng([seed, 2]))
+            x = load_data(config).x
+            discriminator = refine_discriminator(discriminator, x, pool, steps=refine, seed=seed)
     sampler: Any
     if method == "drs":
         limit = max(MAX_PROPOSALS_PER_SAMPLE * n, 10**5)
         sampler = DiscriminatorRejectionSampler(
-            trainer.discriminator, gamma=gamma, max_proposals=limit
+            discriminator, gamma=gamma, max_proposals=limit, batch_size=4096
         )
     else:
-        sampler = MetropolisHastingsSampler(trainer.discriminator)
-    with trainer.ema_swapped():
-        fake = generator_proposal(trainer.generator)(len(real), np.random.default_rng([seed, 1]))
+        sampler = MetropolisHastingsSampler(discriminator)
     try:
         sampler.calibrate(real, fake)
         samples = trainer.sample(n, seed=seed, rejection=sampler)
@@ -103,7 +117,9 @@ def draw_with_sampler(
         raise CLIError(f"--rejection: {error}") from None
     what = "of proposals accepted" if method == "drs" else "of chain moves accepted"
     gamma_text = f" gamma {gamma:g}" if method == "drs" else ""
-    return samples, f"{method.upper()}{gamma_text} ({sampler.acceptance_rate:.0%} {what})"
+    refined = f", D refined {refine} steps" if refine > 0 else ""
+    rate = f"{sampler.acceptance_rate:.1%}"
+    return samples, f"{method.upper()}{gamma_text} ({rate} {what}{refined})"
 
 
 def summary_metrics(trainer: Any, mixture: Any, config: RunConfig) -> str:

@@ -47,7 +47,7 @@ _IMAGE_DEFAULTS = {"batch_size": 64, "latent_dim": 100, "epochs": 10}
 _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
     "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment", "beta_1", "beta_2",
-    "d_lr_scale", "rejection", "rejection_gamma",
+    "d_lr_scale", "rejection", "rejection_gamma", "rejection_refine",
 )  # fmt: skip
 
 

@@ -7,7 +7,9 @@
 - `DiscriminatorRejectionSampler` (DRS) and `MetropolisHastingsSampler` (MH-GAN): keep or
   chain generator samples by the discriminator's density-ratio estimate
   (`GANTrainer.sample(rejection=...)`), with their acceptance formulas `drs_acceptance` and
-  `mh_acceptance`; `generator_proposal` turns a generator into their proposal.
+  `mh_acceptance`; `generator_proposal` turns a generator into their proposal;
+- `refine_discriminator`: DRS's refinement step, a copy of the discriminator trained on the
+  final generator so its logit approaches ``log(p_data / p_model)``.
 
 Example:
     >>> import numpy as np
@@ -27,6 +29,7 @@ from ganlib.sampling.discriminator import (
     mh_acceptance,
 )
 from ganlib.sampling.draw import generate, generate_batches
+from ganlib.sampling.refine import refine_discriminator
 from ganlib.sampling.truncation import check_truncation, truncated_normal
 
 __all__ = [
@@ -39,5 +42,6 @@ __all__ = [
     "generate_batches",
     "generator_proposal",
     "mh_acceptance",
+    "refine_discriminator",
     "truncated_normal",
 ]
