@@ -29,8 +29,9 @@ __all__ = [
 
 REJECTION_METHODS = ("drs", "mh")
 """`--rejection` choices: discriminator rejection sampling, Metropolis-Hastings GAN."""
-MAX_PROPOSALS_PER_SAMPLE = 200
-"""`--rejection drs` gives up (exit code 2) after this many proposals per requested sample."""
+MAX_PROPOSALS_PER_SAMPLE = 2000
+"""`--rejection drs` gives up (exit code 2) after this many proposals per requested sample (a
+refined discriminator keeps 0.2-0.4% of the grid recipe's proposals, docs/benchmarks.md)."""
 REFINE_FAKES = 100_000
 """Generated samples the discriminator is refined against (`--rejection-refine`)."""
 CALIBRATION_SAMPLES = 5000
