@@ -40,7 +40,7 @@ class ToyConfig:
     spe: int = 50
     pack: int = 1
     drs_gammas: tuple[float, ...] = ()
-    drs_refine: int = 0
+    drs_refine: tuple[int, ...] = ()
     betas: tuple[float, float] | None = None
     d_lr_scale: float = 1.0
     device_data: bool = False
@@ -93,7 +93,7 @@ TOY_CONFIGS = {
             + "; DRS gamma 0 and 1 through the final D and through a copy refined 2,000 steps on "
             "the frozen EMA generator",
             drs_gammas=(0.0, 1.0),
-            drs_refine=2000,
+            drs_refine=(2000,),
         ),
         ToyConfig(
             "seed_recipe",
@@ -238,15 +238,14 @@ def run_toy(
     for gamma in config.drs_gammas:
         out.update(_drs(trainer, trainer.discriminator, mixture, seed, gamma, f"drs{gamma:g}_"))
         out["samplers"][f"drs{gamma:g}_"] = f"EMA + DRS gamma={gamma:g}"
-    if config.drs_refine:
+    for refine in config.drs_refine:  # each a fresh copy of the final D
         start = time.perf_counter()
-        refined = _refined_discriminator(trainer, x, seed, config.drs_refine)
-        out["refine_seconds"] = time.perf_counter() - start
+        refined = _refined_discriminator(trainer, x, seed, refine)
+        out[f"refine{refine}_seconds"] = time.perf_counter() - start
         for gamma in config.drs_gammas:
-            key = f"rdrs{gamma:g}_"
+            key = f"r{refine}drs{gamma:g}_"
             out.update(_drs(trainer, refined, mixture, seed, gamma, key))
-            label = f"EMA + D refined {config.drs_refine} steps + DRS gamma={gamma:g}"
-            out["samplers"][key] = label
+            out["samplers"][key] = f"EMA + D refined {refine} steps + DRS gamma={gamma:g}"
     return out
 
 

@@ -52,6 +52,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         f"grid {DEFAULT_TOY['grid']})",
     )
     p.add_argument("--toy-seeds", type=int, default=10)
+    p.add_argument("--toy-first-seed", type=int, default=0, help="seeds first..first+seeds-1")
+    p.add_argument(
+        "--drs-refine",
+        default=None,
+        help="2-D: also score DRS through copies of D refined this many steps (e.g. 2000,6000)",
+    )
     p.add_argument("--toy-steps", type=int, default=None, help="override the configs' steps")
     p.add_argument(
         "--drs",
@@ -99,10 +105,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             if args.drs is not None:
                 gammas = tuple(float(g) for g in args.drs.split(",") if g.strip())
                 config = dataclasses.replace(config, drs_gammas=gammas)
+            if args.drs_refine is not None:
+                steps = tuple(int(s) for s in args.drs_refine.split(",") if s.strip())
+                config = dataclasses.replace(config, drs_refine=steps)
             if args.pack is not None:
                 config = dataclasses.replace(config, pack=args.pack)
             print(f"{dataset} / {name}: {config.description}", flush=True)
-            for seed in range(args.toy_seeds):
+            for seed in range(args.toy_first_seed, args.toy_first_seed + args.toy_seeds):
                 png = None
                 if images is not None and seed == 0:
                     png = images / f"bench_{dataset}_{name}.png"
@@ -118,7 +127,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     f"  seed {seed}: modes {r['modes']}, HQ {100 * r['hq']:.1f}%, "
                     f"rKL {r['reverse_kl']:.3f} (raw weights: {r['raw_modes']}, "
                     f"{100 * r['raw_hq']:.1f}%){drs}, {r['steps']} steps in {r['seconds']:.0f} s"
-                    + (f" + refine {r['refine_seconds']:.0f} s" if "refine_seconds" in r else ""),
+                    + "".join(
+                        f"; refine {k[6:-8]} steps {v:.0f} s"
+                        for k, v in r.items()
+                        if k.startswith("refine") and k.endswith("_seconds")
+                    ),
                     flush=True,
                 )
     if toy_results:
