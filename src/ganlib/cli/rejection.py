@@ -127,17 +127,20 @@ def summary_metrics(trainer: Any, mixture: Any, config: RunConfig) -> str:
     """`, 8/8 modes, 97% high quality [by DRS ...]` of 2,500 samples (ring/grid), else "".
 
     `ganlib train`'s closing line: the samples come through the run's `rejection` sampler
-    when it has one.
+    when it has one; if that sampler gives up (too few accepted), plain samples, saying why.
     """
     if mixture is None or trainer.conditional:
         return ""
     from ganlib import metrics
 
     how = config.rejection if config.rejection in REJECTION_METHODS else None
-    if how is None:
+    if how is not None:
+        try:
+            samples, how = draw_with_sampler(trainer, config, 2500, 1, how, config.rejection_gamma)
+        except CLIError as error:  # e.g. a short run whose samples the sampler all rejects
+            how = f"plain samples ({str(error).removeprefix('--rejection: ')})"
+    if how is None or how.startswith("plain samples"):
         samples = trainer.sample(2500, seed=1)
-    else:
-        samples, how = draw_with_sampler(trainer, config, 2500, 1, how, config.rejection_gamma)
     result = metrics.mixture_metrics(samples, mixture)
     return (
         f", {result.modes_captured}/{result.modes} modes, "
