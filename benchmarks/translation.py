@@ -16,6 +16,8 @@ Training is budgeted in steps (the machine is shared); wall time and load are pr
 Commands behind docs/translation.md, and the smoke test:
     nice -n 5 python benchmarks/translation.py paired --steps 1500
     nice -n 5 python benchmarks/translation.py unpaired --steps 1500
+    nice -n 5 python benchmarks/translation.py acgan --steps 1000 --filters 16 --class-weight 2
+    nice -n 5 python benchmarks/translation.py infogan --steps 1000 --filters 16
     python benchmarks/translation.py paired --quick
 """
 
