@@ -100,3 +100,33 @@ def test_grid_defaults_are_the_recipe_and_sample_through_drs(
     assert main(["evaluate", str(run), "--n", "500"]) == 0
     assert "samples: DRS gamma 0 (" in capsys.readouterr().out
     assert json.loads((run / "metrics.json").read_text())["sampler"].startswith("DRS gamma 0")
+
+
+class _PlainTrainer:
+    """Stands in for a trained GANTrainer: `sample` draws from the ring itself."""
+
+    conditional = False
+
+    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        return ring_mixture().sample(n, seed=seed)
+
+
+def test_train_summary_falls_back_to_plain_samples_when_the_sampler_gives_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ganlib train`'s closing line after a run whose sampler rejects everything (a refined D
+    after a short run): the figures of plain samples, and why."""
+    from ganlib.cli import rejection
+    from ganlib.cli._setup import CLIError
+    from ganlib.cli.config import RunConfig
+
+    def gives_up(*args: object) -> None:
+        raise CLIError("--rejection: DRS accepted 0 of 5000000 proposals")
+
+    monkeypatch.setattr(rejection, "draw_with_sampler", gives_up)
+    config = RunConfig(dataset="ring", kind="ring", rejection="drs")
+    line = rejection.summary_metrics(_PlainTrainer(), ring_mixture(), config)
+    assert line.startswith(", 8/8 modes, "), line
+    assert "plain samples (DRS accepted 0 of 5000000 proposals)" in line
+    config = RunConfig(dataset="ring", kind="ring")  # no sampler: plain samples, said nowhere
+    assert "plain samples" not in rejection.summary_metrics(_PlainTrainer(), ring_mixture(), config)
