@@ -156,6 +156,6 @@ def load_images(quick: bool = False) -> tuple[Any, str]:
         except (OSError, ValueError, FileNotFoundError):
             pass
     rng = np.random.default_rng(0)
-    n = 1024 if quick else 10_000
+    n = 2560 if quick else 10_000  # quick: 20 batches of 128, two executions of 10 steps
     x = np.tanh(rng.standard_normal((n, 28, 28, 1))).astype("float32")
     return x, f"synthetic ({n} random 28x28x1 images in [-1, 1])"

@@ -56,6 +56,12 @@ class Trainer(Variant):
 
         timer = make_timer()
         kwargs: dict[str, Any] = {"batch_size": self.batch} if self.source == "array" else {}
+        if self.source == "array" and steps * self.batch > len(self.x):
+            # Keras would stop at the end of the array and time executions that did nothing.
+            raise SystemExit(
+                f"{self.name}: {steps} steps of batch {self.batch} need {steps * self.batch} "
+                f"rows, the data has {len(self.x)}; use fewer --steps or a larger data set"
+            )
         callbacks = [timer]
         if self.batch_hook:
             hook = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: None)
