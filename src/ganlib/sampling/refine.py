@@ -10,12 +10,13 @@ generator puts mass the data lacks (the bridges between modes of a mixture).
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import keras
 import numpy as np
 import tensorflow as tf
+
+from ganlib._validation import positive_int
 
 __all__ = ["refine_discriminator"]
 
@@ -65,8 +66,7 @@ def refine_discriminator(
         (True, (1, 1))
     """
     for name, value in (("steps", steps), ("batch_size", batch_size), ("chunk", chunk)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        positive_int(value, name)
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"`learning_rate` must be > 0. Received: learning_rate={learning_rate!r}")
     real_pool, fake_pool = _pool(real, "real"), _pool(fake, "fake")
