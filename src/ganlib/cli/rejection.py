@@ -134,12 +134,13 @@ def summary_metrics(trainer: Any, mixture: Any, config: RunConfig) -> str:
     from ganlib import metrics
 
     how = config.rejection if config.rejection in REJECTION_METHODS else None
+    samples = None
     if how is not None:
         try:
             samples, how = draw_with_sampler(trainer, config, 2500, 1, how, config.rejection_gamma)
         except CLIError as error:  # e.g. a short run whose samples the sampler all rejects
             how = f"plain samples ({str(error).removeprefix('--rejection: ')})"
-    if how is None or how.startswith("plain samples"):
+    if samples is None:
         samples = trainer.sample(2500, seed=1)
     result = metrics.mixture_metrics(samples, mixture)
     return (
