@@ -20,6 +20,54 @@ def _acgan() -> ACGANTrainer:
     return trainer
 
 
+class _Counting(keras.layers.Layer):
+    """Identity layer that records each call (to count discriminator passes)."""
+
+    def __init__(self, calls: list[int | None]) -> None:
+        super().__init__()
+        self.record = calls.append  # a bound method: Keras would copy a list attribute
+
+    def call(self, x: tf.Tensor) -> tf.Tensor:
+        self.record(x.shape[0])
+        return x
+
+
+def test_acgan_terms_follow_odena_with_one_d_pass_on_fakes() -> None:
+    # Odena et al. 2017: D maximises L_S + L_C, G maximises L_C - L_S, where L_C is the class
+    # log-likelihood on real AND generated images; the fakes' classes are the requested ones.
+    keras.utils.set_random_seed(0)
+    calls: list[int | None] = []
+    g = models.MLPGenerator(latent_dim=4, output_shape=(2,), num_classes=3, hidden_units=(8,))
+    d = keras.Sequential([keras.Input((2,)), _Counting(calls), keras.layers.Dense(4)])
+    trainer = ACGANTrainer(g.build(), d, class_weight=2.0, seed=0)
+    rng = np.random.default_rng(0)
+    real, fake = (tf.constant(rng.standard_normal((6, 2)), "float32") for _ in range(2))
+    labels = tf.constant([0, 1, 2, 2, 1, 0])
+    real_out, fake_out = d(real), d(fake)
+
+    def ce(logits: tf.Tensor) -> np.ndarray:
+        return tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits).numpy()
+
+    d_loss, d_logs = trainer.discriminator_loss(real, fake, labels)
+    adv_d = trainer.loss_fn.discriminator(real_out[:, :1], fake_out[:, :1], reduction="none")
+    np.testing.assert_allclose(d_logs["d_class"], ce(real_out[:, 1:]) + ce(fake_out[:, 1:]), 1e-5)
+    np.testing.assert_allclose(d_loss, adv_d + 2.0 * d_logs["d_class"], 1e-5)
+    calls.clear()
+    g_loss, g_logs = trainer.generator_loss(fake, labels)
+    assert calls == [6]  # both G terms from one pass on the generated batch
+    adv_g = trainer.loss_fn.generator(fake_out[:, :1], reduction="none")
+    np.testing.assert_allclose(g_logs["g_class"], ce(fake_out[:, 1:]), 1e-5)
+    np.testing.assert_allclose(g_loss, adv_g + 2.0 * g_logs["g_class"], 1e-5)
+    z = tf.constant(rng.standard_normal((6, 4)), "float32")
+    with tf.GradientTape() as tape:  # the class term reaches the generator's weights
+        class_term = tf.reduce_mean(
+            trainer.generator_loss(trainer.generate(z, labels), labels)[1]["g_class"]
+        )
+    grads = tape.gradient(class_term, trainer.generator.trainable_weights)
+    assert all(grad is not None for grad in grads)
+    assert min(float(tf.reduce_max(tf.abs(tf.convert_to_tensor(gr)))) for gr in grads) > 0
+
+
 @pytest.mark.slow
 def test_acgan_classifier_learns_the_classes() -> None:
     rng = np.random.default_rng(0)
@@ -61,6 +109,13 @@ def test_infogan_codes_reach_the_generator_and_q() -> None:
     # The generator sees one-hot codes: its output depends only on them and the rest of z.
     a = trainer.generate_codes([1, 1], seed=3)
     np.testing.assert_allclose(a[0], trainer.generate_codes([1], seed=3)[0], atol=1e-6)
+    z = tf.constant(np.random.default_rng(0).standard_normal((4, 5)), "float32")
+    fake = trainer.generate(z)
+    out = keras.ops.convert_to_numpy(d(fake))
+    g_loss, g_logs = trainer.generator_loss(fake)  # one D pass gives both terms
+    expected = trainer.loss_fn.generator(out[:, :1], reduction="none") + g_logs["g_info"]
+    np.testing.assert_allclose(g_loss, expected, rtol=1e-5)
+    np.testing.assert_allclose(g_logs["g_info"], trainer._info(tf.constant(out)), rtol=1e-5)
     history = trainer.fit(np.zeros((64, 3), "float32"), batch_size=32, epochs=10, verbose=0)
     assert history.history["g_info"][-1] < history.history["g_info"][0]  # Q recovers codes
     with pytest.raises(ValueError, match="categories"):

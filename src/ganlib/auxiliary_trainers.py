@@ -14,6 +14,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from ganlib._loss_terms import adversarial_generator_loss
 from ganlib.losses import (
     acgan_discriminator_loss,
     acgan_generator_loss,
@@ -129,7 +130,8 @@ class ACGANTrainer(GANTrainer):
         self, real: tf.Tensor, fake: tf.Tensor, labels: tf.Tensor | None = None
     ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
         """Adversarial D loss plus `class_weight` times the classifier's loss on both batches."""
-        real_out, fake_out = self.discriminate_all(real), self.discriminate_all(fake)
+        real_out = self.discriminate_all(self.discriminator_input(real))
+        fake_out = self.discriminate_all(self.discriminator_input(fake))
         adv = self.loss_fn.discriminator(real_out[:, :1], fake_out[:, :1], reduction="none")
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
         cls = acgan_discriminator_loss(real_out[:, 1:], fake_out[:, 1:], labels, reduction="none")
@@ -143,11 +145,14 @@ class ACGANTrainer(GANTrainer):
         real: tf.Tensor | None = None,
         real_labels: tf.Tensor | None = None,
     ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
-        """Adversarial G loss plus `class_weight` times the classifier's loss on `fake`."""
-        adv, _ = super().generator_loss(fake, labels, real, real_labels)
-        cls_logits = self.discriminate_all(fake)[:, 1:]
+        """Adversarial G loss plus `class_weight` times the classifier's loss on `fake`.
+
+        One D pass on `fake` gives both terms (column 0 and the class logits).
+        """
+        fake_out = self.discriminate_all(self.discriminator_input(fake))
+        adv = adversarial_generator_loss(self, fake_out[:, :1], real, real_labels)
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
-        cls = acgan_generator_loss(cls_logits, labels, reduction="none")
+        cls = acgan_generator_loss(fake_out[:, 1:], labels, reduction="none")
         return adv + self.class_weight * cls, {"g_class": cls}
 
 
@@ -238,8 +243,8 @@ class InfoGANTrainer(GANTrainer):
         """The adversarial logit `(batch, 1)`."""
         return super().discriminate(x, labels, training)[:, :1]
 
-    def _info(self, fake: tf.Tensor) -> tf.Tensor:
-        out = GANTrainer.discriminate(self, fake)
+    def _info(self, out: tf.Tensor) -> tf.Tensor:
+        """Q's code loss from D's whole output on the generated batch."""
         k, c = self.num_categories, self.num_continuous
         return mutual_information_penalty(
             self._codes.categorical if k else None,
@@ -254,7 +259,7 @@ class InfoGANTrainer(GANTrainer):
     ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
         """Adversarial D loss plus `info_weight` times Q's code loss on `fake`."""
         loss, logs = super().discriminator_loss(real, fake, labels)
-        info = self._info(fake)
+        info = self._info(GANTrainer.discriminate(self, fake))
         return loss + self.info_weight * info, {**logs, "d_info": info}
 
     def generator_loss(
@@ -264,10 +269,11 @@ class InfoGANTrainer(GANTrainer):
         real: tf.Tensor | None = None,
         real_labels: tf.Tensor | None = None,
     ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
-        """Adversarial G loss plus `info_weight` times Q's code loss on `fake`."""
-        loss, logs = super().generator_loss(fake, labels, real, real_labels)
-        info = self._info(fake)
-        return loss + self.info_weight * info, {**logs, "g_info": info}
+        """Adversarial G loss plus `info_weight` times Q's code loss on `fake` (one D pass)."""
+        out = GANTrainer.discriminate(self, self.discriminator_input(fake))
+        loss = adversarial_generator_loss(self, out[:, :1], real, real_labels)
+        info = self._info(out)
+        return loss + self.info_weight * info, {"g_info": info}
 
     def generate_codes(
         self, categories: Any, continuous: Any = None, seed: int | None = None

@@ -23,6 +23,7 @@ from ganlib._entry_checks import (
 )
 from ganlib._fast_defaults import pick_steps_per_execution, resolve_compile
 from ganlib._fused_d import batch_independent, discriminate_pair
+from ganlib._loss_terms import adversarial_generator_loss, flat
 from ganlib._trainer_checkpoint import TrainerCheckpoint
 from ganlib._trainer_checks import (
     check_array,
@@ -205,7 +206,7 @@ class GANTrainer(
         """
         real, fake = self.discriminator_input(real), self.discriminator_input(fake)
         real_out, fake_out = discriminate_pair(self, real, fake, labels)
-        loss = _flat(self.loss_fn.discriminator(real_out, fake_out, reduction="none"))
+        loss = flat(self.loss_fn.discriminator(real_out, fake_out, reduction="none"))
         logs = {"d_real": real_out, "d_fake": fake_out}
         if self.augment is not None:
             logs["d_real_sign"] = tf.sign(real_out)
@@ -214,7 +215,7 @@ class GANTrainer(
             value = p(
                 self.discriminator, real, fake, labels=d_labels, seed=self._seed(), reduction="none"
             )
-            logs[p.name] = _flat(value)
+            logs[p.name] = flat(value)
             loss = loss + p.weight * logs[p.name]
         return loss, logs
 
@@ -233,14 +234,7 @@ class GANTrainer(
         call it.
         """
         fake_out = self.discriminate(self.discriminator_input(fake), labels)
-        if self.loss_fn.generator_needs_real:
-            if real is None:
-                raise ValueError(f"{self.loss_fn!r} needs the real batch: pass `real`.")
-            real_out = self.discriminate(self.discriminator_input(real), real_labels)
-            loss = self.loss_fn.generator(fake_out, real_out, reduction="none")
-        else:
-            loss = self.loss_fn.generator(fake_out, reduction="none")
-        return _flat(loss), {}
+        return adversarial_generator_loss(self, fake_out, real, real_labels), {}
 
     def _unpack(self, data: Any) -> tuple[tf.Tensor, tf.Tensor | None]:
         if is_marker(data):  # fit(DeviceData): the batch is drawn here, in the step
@@ -342,9 +336,3 @@ class GANTrainer(
         label_array = sample_labels(n, labels, self.conditional, self.num_classes)
         with self.ema_swapped(use_ema):
             return sample_with(self, n, label_array, seed, batch_size, truncation, rejection)
-
-
-def _flat(value: Any) -> tf.Tensor:
-    """float32; per-example values flattened to `(batch,)` so terms add without broadcasting."""
-    value = tf.cast(value, "float32")
-    return tf.reshape(value, [-1]) if value.shape.rank else value
