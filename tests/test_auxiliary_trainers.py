@@ -85,6 +85,9 @@ def test_acgan_and_infogan_errors() -> None:
     wrong = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
     with pytest.raises(ValueError, match="1 \\+ num_classes = 4"):
         ACGANTrainer(g.build(), wrong)
+    with pytest.raises(ValueError, match="fake_class_weight"):
+        ACGANTrainer(g.build(), keras.Sequential([keras.Input((2,)), keras.layers.Dense(4)]),
+                     fake_class_weight=-0.5)  # fmt: skip
     plain = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
     d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1 + 3)])
     with pytest.raises(ValueError, match="values per sample"):

@@ -66,6 +66,11 @@ def test_acgan_distinct_fake_labels() -> None:
     real_part = float(losses.acgan_generator_loss(confident, [0, 0]))
     d = losses.acgan_discriminator_loss(confident, uniform, [0, 0], fake_labels=[1, 1])
     np.testing.assert_allclose(float(d), real_part + math.log(2.0), rtol=1e-6)
+    for w in (0.0, 0.25):  # the generated images' term scaled, the real one untouched
+        d = losses.acgan_discriminator_loss(confident, uniform, [0, 0], fake_weight=w)
+        np.testing.assert_allclose(float(d), real_part + w * math.log(2.0), rtol=1e-6)
+    with pytest.raises(ValueError, match="fake_weight"):
+        losses.acgan_discriminator_loss(confident, uniform, [0, 0], fake_weight=-1.0)
 
 
 def test_mutual_information_continuous_with_log_std() -> None:

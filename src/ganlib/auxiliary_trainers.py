@@ -78,8 +78,10 @@ class ACGANTrainer(GANTrainer):
     `generator` is conditional (`[z, labels]`, e.g. `DCGANGenerator(num_classes=10)`);
     `discriminator` takes images only and returns `(batch, 1 + num_classes)`: the adversarial
     logit, then class logits. D loss: adversarial + `class_weight *
-    acgan_discriminator_loss` (real and generated images classified); G loss: adversarial +
-    `class_weight * acgan_generator_loss`. Train with `fit(x, labels)`.
+    acgan_discriminator_loss` (real and generated images classified; `fake_class_weight`
+    scales the generated images' part: 1 as in the paper, 0 for a classifier that learns from
+    real images only); G loss: adversarial + `class_weight * acgan_generator_loss`. Train
+    with `fit(x, labels)`.
 
     Example:
         >>> import keras, numpy as np
@@ -101,6 +103,7 @@ class ACGANTrainer(GANTrainer):
         discriminator: keras.Model,
         loss: Any = None,
         class_weight: float = 1.0,
+        fake_class_weight: float = 1.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(generator, _accepting_labels(discriminator), loss=loss, **kwargs)
@@ -111,9 +114,13 @@ class ACGANTrainer(GANTrainer):
                 f"The discriminator must return 1 + num_classes = {1 + self.num_classes} "
                 f"logits per sample (adversarial, then classes). Received width {width}"
             )
-        if isinstance(class_weight, bool) or not class_weight >= 0:
-            raise ValueError(f"`class_weight` must be >= 0. Received: {class_weight!r}")
-        self.class_weight = float(class_weight)
+        for name, value in [
+            ("class_weight", class_weight),
+            ("fake_class_weight", fake_class_weight),
+        ]:
+            if isinstance(value, bool) or not value >= 0:
+                raise ValueError(f"`{name}` must be >= 0. Received: {value!r}")
+        self.class_weight, self.fake_class_weight = float(class_weight), float(fake_class_weight)
         self.track_metric("d_class")
         self.track_metric("g_class")
 
@@ -134,7 +141,13 @@ class ACGANTrainer(GANTrainer):
         fake_out = self.discriminate_all(self.discriminator_input(fake))
         adv = self.loss_fn.discriminator(real_out[:, :1], fake_out[:, :1], reduction="none")
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
-        cls = acgan_discriminator_loss(real_out[:, 1:], fake_out[:, 1:], labels, reduction="none")
+        cls = acgan_discriminator_loss(
+            real_out[:, 1:],
+            fake_out[:, 1:],
+            labels,
+            fake_weight=self.fake_class_weight,
+            reduction="none",
+        )
         logs = {"d_real": real_out[:, :1], "d_fake": fake_out[:, :1], "d_class": cls}
         return adv + self.class_weight * cls, logs
 

@@ -85,6 +85,7 @@ def acgan_discriminator_loss(
     labels: Any,
     fake_labels: Any = None,
     *,
+    fake_weight: float = 1.0,
     reduction: str = "mean",
 ) -> tf.Tensor:
     """AC-GAN discriminator term: ``-E[log P(C = c | x)] - E[log P(C = c | G(z, c))]``.
@@ -92,12 +93,15 @@ def acgan_discriminator_loss(
     The auxiliary classifier is trained on both real and generated images (Odena et al. 2017,
     ``L_C``); add it to the discriminator's adversarial loss. ``fake_labels`` defaults to
     ``labels`` (generated images made for the real batch's classes, as in TF-GAN).
+    ``fake_weight`` scales the generated images' term (1: the paper and TF-GAN; 0: the
+    classifier learns from real images only).
 
     Args:
         real_class_logits: class logits on real images, ``(batch, ..., num_classes)``.
         fake_class_logits: class logits on generated images, the same shape.
         labels: classes of the real images, int ``(batch, ...)`` or one-hot.
         fake_labels: classes the generated images were made for (default: ``labels``).
+        fake_weight: weight of the generated images' term, ``>= 0`` (default 1).
         reduction: ``"mean"`` (scalar) or ``"none"`` (per-example, shape ``(batch,)``).
 
     Example:
@@ -106,11 +110,13 @@ def acgan_discriminator_loss(
         1.3863
     """
     reduction = check_reduction(reduction)
+    if isinstance(fake_weight, bool) or not float(fake_weight) >= 0:
+        raise ValueError(f"`fake_weight` must be a number >= 0. Received: {fake_weight!r}")
     fake_labels = labels if fake_labels is None else fake_labels
     real = _cross_entropy(real_class_logits, labels, "real_class_logits", "labels")
     fake = _cross_entropy(fake_class_logits, fake_labels, "fake_class_logits", "fake_labels")
     check_same_batch(real, fake, "real_class_logits", "fake_class_logits")
-    return reduce(real, reduction) + reduce(fake, reduction)
+    return reduce(real, reduction) + float(fake_weight) * reduce(fake, reduction)
 
 
 def mutual_information_penalty(
