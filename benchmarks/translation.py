@@ -13,12 +13,17 @@ shipped MNIST classifier (`ganlib.metrics.mnist_classifier`).
   map, cycle L1.
 
 Training is budgeted in steps (the machine is shared); wall time and load are printed.
-Commands behind docs/translation.md, and the smoke test:
+`--ema DECAY` trains with a `GeneratorEMA` and also scores its weights (paired: the pix2pix
+row uses them), `--lr` sets Adam's learning rate for both paired models, `--truncation PSI`
+adds an AC-GAN row for truncated noise (`sample(truncation=PSI)`), `--fake-class-weight`
+is `ACGANTrainer(fake_class_weight=...)`. AC-GAN rows name the worst-scored class.
+Commands behind docs/translation.md and docs/benchmarks.md, and the smoke test:
     nice -n 5 python benchmarks/translation.py paired --steps 1500
     nice -n 5 python benchmarks/translation.py unpaired --steps 1500
-    nice -n 5 python benchmarks/translation.py acgan --steps 1000 --filters 16 --class-weight 2
+    nice -n 5 python benchmarks/translation.py acgan --steps 1500 --filters 32 --class-weight 2 \
+        --truncation 0.5
     nice -n 5 python benchmarks/translation.py infogan --steps 1000 --filters 16
-    python benchmarks/translation.py paired --quick
+    python benchmarks/translation.py acgan --quick --ema 0.9 --truncation 0.5
 """
 
 from __future__ import annotations
@@ -54,16 +59,27 @@ def _split(quick: bool, seed: int) -> dict[str, Any]:
     return {"x_train": x[train], "y_train": y[train], "x_test": x[test], "y_test": y[test]}
 
 
-def _agreement(images: Any, labels: Any) -> float:
+def _predict(images: Any) -> Any:
     import numpy as np
 
     from ganlib.metrics.classifier import mnist_classifier
 
-    model = _agreement.__dict__.setdefault("model", mnist_classifier())
+    model = _predict.__dict__.setdefault("model", mnist_classifier())
     logits = np.concatenate(
         [np.asarray(model(images[i : i + 500], training=False)) for i in range(0, len(images), 500)]
     )
-    return float((logits.argmax(axis=1) == labels).mean())
+    return logits.argmax(axis=1)
+
+
+def _agreement(images: Any, labels: Any) -> float:
+    return float((_predict(images) == labels).mean())
+
+
+def _ema(args: argparse.Namespace) -> list[Any]:
+    """`[GeneratorEMA(args.ema)]`, or none with `--ema 0`."""
+    from ganlib import callbacks
+
+    return [callbacks.GeneratorEMA(args.ema)] if args.ema else []
 
 
 def _l1(a: Any, b: Any) -> float:
@@ -84,9 +100,9 @@ def _progress(every: int) -> Any:
     return Progress()
 
 
-def _fit_steps(model: Any, data: Any, steps: int, quiet: bool) -> float:
+def _fit_steps(model: Any, data: Any, steps: int, quiet: bool, extra: Any = ()) -> float:
     start = time.perf_counter()
-    callbacks = [] if quiet else [_progress(max(1, steps // 5))]
+    callbacks = [*extra] if quiet else [*extra, _progress(max(1, steps // 5))]
     model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=callbacks)
     return time.perf_counter() - start
 
@@ -114,17 +130,18 @@ def paired(args: argparse.Namespace) -> dict[str, Any]:
     g = unet()
     d = models.PatchGANDiscriminator(input_shape=(28, 28, 2), base_filters=args.filters).build()
     trainer = TranslationTrainer(g, d, reconstruction_weight=args.weight, seed=args.seed)
-    trainer.compile(*optimizers.dcgan())
-    gan_time = _fit_steps(trainer, stream, args.steps, args.quick)
+    trainer.compile(*optimizers.dcgan(learning_rate=args.lr))
+    gan_time = _fit_steps(trainer, stream, args.steps, args.quick, _ema(args))
     fake = trainer.translate(t_in)
 
     l1_only = unet()
-    l1_only.compile(optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5), loss="mae")
+    l1_only.compile(optimizer=keras.optimizers.Adam(args.lr, beta_1=0.5), loss="mae")
     l1_time = _fit_steps(l1_only, stream, args.steps, args.quick)
     regressed = l1_only.predict(t_in, verbose=0, batch_size=500)
 
+    name = f"pix2pix (U-Net + PatchGAN, L1 x{args.weight:g}{', EMA' if args.ema else ''})"
     rows = [
-        ["pix2pix (U-Net + PatchGAN, L1 x100)", _agreement(fake, t_labels), _l1(fake, t_out)],
+        [name, _agreement(fake, t_labels), _l1(fake, t_out)],
         ["L1-only U-Net (same steps)", _agreement(regressed, t_labels), _l1(regressed, t_out)],
         ["identity map (the edge map)", _agreement(t_in, t_labels), _l1(t_in, t_out)],
         ["real target digits", _agreement(t_out, t_labels), 0.0],
@@ -204,18 +221,33 @@ def acgan(args: argparse.Namespace) -> dict[str, Any]:
     x, y = _mnist_for_gan(args)
     g = models.DCGANGenerator(latent_dim=64, num_classes=10, base_filters=args.filters).build()
     d = auxiliary_head_discriminator(models.DCGANDiscriminator(base_filters=args.filters), 10)
-    trainer = ACGANTrainer(g, d, class_weight=args.class_weight, seed=args.seed)
+    trainer = ACGANTrainer(
+        g,
+        d,
+        class_weight=args.class_weight,
+        fake_class_weight=args.fake_class_weight,
+        seed=args.seed,
+    )
     trainer.compile(*optimizers.dcgan())
     stream = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=args.seed)
-    wall = _fit_steps(trainer, stream.repeat().batch(args.batch_size), args.steps, args.quick)
+    batches = stream.repeat().batch(args.batch_size)
+    wall = _fit_steps(trainer, batches, args.steps, args.quick, _ema(args))
     n = 200 if args.quick else 10_000
     labels = np.arange(n) % 10
-    samples = trainer.sample(n, labels=labels, seed=1)
-    rows = [["AC-GAN samples (requested class)", _agreement(samples, labels), n]]
-    rows.append(["real MNIST (its label)", _agreement(x[:n], y[:n]), min(n, len(x))])
+    rows = []
+    runs = [("AC-GAN samples", False, None), ("AC-GAN samples, EMA", True, None)]
+    runs = runs[: 1 + bool(args.ema)]
+    if args.truncation:
+        runs.append((f"AC-GAN samples, truncation {args.truncation:g}", False, args.truncation))
+    for name, use_ema, psi in runs:
+        drawn = trainer.sample(n, labels=labels, seed=1, use_ema=use_ema, truncation=psi)
+        hits = _predict(drawn) == labels
+        worst = min(range(10), key=lambda c: hits[labels == c].mean())
+        rows.append([name, float(hits.mean()), f"{worst}: {hits[labels == worst].mean():.3f}", n])
+    rows.append(["real MNIST (its label)", _agreement(x[:n], y[:n]), "-", min(n, len(x))])
     return {
         "rows": rows,
-        "headers": ["images", "classifier = class", "n"],
+        "headers": ["images", "classifier = requested class", "worst class", "n"],
         "wall_s": {"acgan": wall},
         "n_test": n,
     }
@@ -268,6 +300,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blocks", type=int, default=3, help="ResNet blocks (unpaired)")
     parser.add_argument("--weight", type=float, default=100.0, help="L1 weight (paired)")
     parser.add_argument("--class-weight", type=float, default=1.0, help="AC-GAN class loss weight")
+    parser.add_argument(
+        "--fake-class-weight", type=float, default=1.0, help="AC-GAN: D's class loss on fakes"
+    )
+    parser.add_argument(
+        "--truncation", type=float, default=None, help="AC-GAN: also score truncated samples"
+    )
+    parser.add_argument("--ema", type=float, default=0.0, help="GeneratorEMA decay (0: off)")
+    parser.add_argument("--lr", type=float, default=2e-4, help="Adam learning rate (paired)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="smoke test: random data, 4 steps")
     parser.add_argument("--json", type=Path, default=None)
