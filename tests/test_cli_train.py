@@ -258,3 +258,36 @@ def test_image_folder_dataset(tmp_path: Path) -> None:
     assert config["kind"] == "folder" and config["num_examples"] == 6
     assert config["data_shape"] == [8, 8, 3] and config["steps_per_epoch"] == 2
     assert _png(run / "samples" / "samples_epoch_0001.png").shape == (71, 71, 3)
+
+
+def test_xla_is_chosen_once_by_the_run_length_and_kept_on_resume(
+    tiny_run: Path, tmp_path: Path
+) -> None:
+    """Vector data trains with XLA from `POINTS_XLA_MIN_STEPS` steps on (shorter runs would
+    spend longer compiling than they save); config.json records the choice, `--resume` keeps
+    it, and a folder of an earlier version without it means XLA for vector data."""
+    import shutil
+
+    from ganlib.cli._setup import POINTS_XLA_MIN_STEPS, make_trainer, xla_for_run
+    from ganlib.cli.config import RunConfig
+    from ganlib.cli.parser import build_parser
+    from ganlib.cli.train import _resumed_config
+
+    config = RunConfig.load(tiny_run)
+    assert (config.total_steps, config.jit_compile) == (4, False)
+    for steps, expected in ((POINTS_XLA_MIN_STEPS - 1, False), (POINTS_XLA_MIN_STEPS, True)):
+        assert (
+            xla_for_run(RunConfig.from_dict({**config.to_dict(), "total_steps": steps})) is expected
+        )
+    images = RunConfig(dataset="mnist", kind="mnist", data_shape=[28, 28, 1], total_steps=10**6)
+    assert not xla_for_run(images)
+    for recorded, expected in ((None, True), (False, False), (True, True)):
+        config.jit_compile = recorded
+        assert make_trainer(config).jit_compile is expected
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    config.jit_compile = True  # the other choice than a 4-step run's: not re-resolved
+    config.save(run)
+    args = build_parser().parse_args(["train", "--resume", "--out", str(run), "--steps", "6"])
+    resumed, _ = _resumed_config(args)
+    assert (resumed.total_steps, resumed.jit_compile) == (6, True)

@@ -31,7 +31,9 @@ class RunConfig:
     Fields below `image_size` are resolved from the data and the options: `total_steps`
     and `epochs` are the training length actually used, `steps_per_epoch` the batches per
     epoch, and `generator`/`discriminator` the `ganlib.models.serialize` form of the
-    builders, so a run can be rebuilt from its folder.
+    builders, so a run can be rebuilt from its folder. `jit_compile` (XLA for the training
+    step) is fixed when the run starts and kept by `--resume`, so a resumed run repeats the
+    same computation; folders of earlier versions lack it (None: XLA for vector data).
 
     Example:
         >>> config = RunConfig(dataset="ring", kind="ring", steps=100)
@@ -65,6 +67,7 @@ class RunConfig:
     rejection: str | None = None
     rejection_gamma: float = 0.0
     rejection_refine: int = 0
+    jit_compile: bool | None = None
     conditional: bool = False
     data: str | None = None
     image_size: int | None = None
@@ -114,6 +117,7 @@ class RunConfig:
             "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),
             "image_size": (int,), "num_classes": (int,), "augment": (str,),
             "beta_1": (int, float), "beta_2": (int, float), "rejection": (str,),
+            "jit_compile": (bool,),
         }  # fmt: skip
         for name, types in [*checks.items(), *optional.items()]:
             if name not in kwargs or (name in optional and kwargs[name] is None):

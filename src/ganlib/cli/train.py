@@ -25,6 +25,7 @@ from ganlib.cli._setup import (
     dataset_kind,
     load_data,
     quiet_tensorflow_import,
+    xla_for_run,
 )
 from ganlib.cli.config import CONFIG_FILE, RunConfig
 
@@ -109,6 +110,7 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
     if epochs is None and steps is None:
         epochs, steps = defaults.get("epochs"), defaults.get("steps")
     _length(config, epochs, steps, math.ceil(config.num_examples / config.batch_size))
+    config.jit_compile = xla_for_run(config)
     g, d = build_builders(config)
     config.generator, config.discriminator = models.serialize(g), models.serialize(d)
     check_builders(config, "the command line")
