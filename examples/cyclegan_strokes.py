@@ -24,6 +24,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--steps", type=int, default=None, help="batches per epoch (quick runs)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--base-filters", type=int, default=16)
+    parser.add_argument("--blocks", type=int, default=3, help="residual blocks per generator")
     parser.add_argument("--data", default=None, help="folder with the MNIST IDX files")
     parser.add_argument("--out", default="runs/cyclegan_strokes", help="output folder")
     parser.add_argument("--seed", type=int, default=0)
@@ -41,7 +42,9 @@ def main(argv: list[str] | None = None) -> CycleGANTrainer:
         thin, thick = thin[: args.steps * args.batch_size], thick[: args.steps * args.batch_size]
 
     def generator():
-        return models.ResNetGenerator(base_filters=args.base_filters, num_blocks=3).build()
+        return models.ResNetGenerator(
+            base_filters=args.base_filters, num_blocks=args.blocks
+        ).build()
 
     def critic():
         return models.PatchGANDiscriminator(base_filters=args.base_filters).build()
