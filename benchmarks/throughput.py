@@ -11,10 +11,11 @@ generator update on a batch of `--batch-size` real images.
 Variants (`--variants`; `--list` prints them with a one-line description):
   classic, classic_pob, classic_direct   the classic Keras 2 loop (`train_on_batch`,
              `trainable` toggled), fakes from `predict`, `predict_on_batch` or `G(z)`.
-  defaults, defaults_hooked, keras_defaults, jit, jit_spe, spe, data, spe_data,
-  fastest_tfdata   `GANTrainer` with compile options and numpy or `tf.data` input
+  defaults, defaults_hooked, defaults_noxla, keras_defaults, jit, jit_spe, spe, data,
+  spe_data, fastest_tfdata   `GANTrainer` with compile options and numpy or `tf.data` input
              (`keras_defaults`: XLA off and one step per execution, the defaults before issue
-             14; `defaults_hooked`: the defaults with a callback that hooks every batch).
+             14; `defaults_hooked`: the defaults with a callback that hooks every batch;
+             `defaults_noxla`: the defaults with `jit_compile=False`).
   device, device_spe, fastest   `GANTrainer` fed by `ganlib.data.DeviceData` (batches drawn
              inside the compiled step); `fastest` adds `jit_compile=True, steps_per_execution`.
   fused, fused_xla   a hand-written `tf.function` step fed by `tf.data`, D run twice.

@@ -9,11 +9,13 @@ from typing import Any
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from ganlib import GANTrainer, callbacks, losses, models
+from ganlib import GANTrainer, _fast_defaults, callbacks, losses, models
 from ganlib._fast_defaults import (
     AUTO_STEPS_PER_EXECUTION,
     auto_steps_per_execution,
+    avx512_in_cpuinfo,
     hooks_every_batch,
     only_cpus,
     wants_xla,
@@ -36,17 +38,90 @@ def _tiny_pair(seed: int = 0) -> tuple[keras.Model, keras.Model]:
     return g, d
 
 
-def test_xla_only_for_large_dense_pairs_without_dropout_augmentation_or_strategy() -> None:
+def _dcgan_pair() -> tuple[keras.Model, keras.Model]:
+    """The benchmark's DCGAN pair (2.1 M weights)."""
+    g = models.DCGANGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
+    d = models.DCGANDiscriminator((28, 28, 1)).build()
+    return g, d
+
+
+@pytest.mark.parametrize("avx512", [True, False, None])
+def test_xla_only_for_large_pairs_without_dropout_augmentation_or_strategy(
+    avx512: bool | None,
+) -> None:
     g, d = _mlp_pair()
-    assert wants_xla(g, d, distributed=False, augmented=False)
-    assert not wants_xla(g, d, distributed=True, augmented=False)
-    assert not wants_xla(g, d, distributed=False, augmented=True)
-    assert not wants_xla(*_mlp_pair(d_dropout=0.3), distributed=False, augmented=False)
-    assert not wants_xla(*_tiny_pair(), distributed=False, augmented=False)  # too little work
-    dg = models.DCGANGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
-    dd = models.DCGANDiscriminator((28, 28, 1)).build()
-    assert not wants_xla(dg, dd, distributed=False, augmented=False)
-    assert not wants_xla(g, dd, distributed=False, augmented=False)  # one conv model suffices
+    assert wants_xla(g, d, distributed=False, augmented=False, avx512=avx512)
+    assert not wants_xla(g, d, distributed=True, augmented=False, avx512=avx512)
+    assert not wants_xla(g, d, distributed=False, augmented=True, avx512=avx512)
+    dropout = _mlp_pair(d_dropout=0.3)
+    assert not wants_xla(*dropout, distributed=False, augmented=False, avx512=avx512)
+    tiny = _tiny_pair()
+    assert not wants_xla(*tiny, distributed=False, augmented=False, avx512=avx512)
+
+
+@pytest.mark.parametrize(("avx512", "expected"), [(True, False), (None, False), (False, True)])
+def test_convolutional_pairs_get_xla_only_on_cpus_without_avx512(
+    avx512: bool | None, expected: bool
+) -> None:
+    g, _ = _mlp_pair()
+    dg, dd = _dcgan_pair()
+    assert wants_xla(dg, dd, distributed=False, augmented=False, avx512=avx512) is expected
+    # one convolutional model decides, and distribution still keeps XLA off
+    assert wants_xla(g, dd, distributed=False, augmented=False, avx512=avx512) is expected
+    assert not wants_xla(dg, dd, distributed=True, augmented=False, avx512=avx512)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("processor\t: 0\nflags\t\t: fpu sse avx2 fma\n\nflags\t\t: fpu avx2\n", False),
+        ("flags\t\t: fpu avx2 avx512f avx512dq\n", True),
+        ("processor\t: 0\nfeatures\t: fp asimd\n", None),  # no `flags` line (ARM)
+        ("", None),
+    ],
+)
+def test_avx512_is_read_from_the_cpuinfo_flags(text: str, expected: bool | None) -> None:
+    assert avx512_in_cpuinfo(text) is expected
+
+
+@cpu_only
+@pytest.mark.parametrize(("avx512", "expected"), [(True, False), (False, True)])
+def test_compile_asks_the_cpu_for_convolutional_pairs(
+    monkeypatch: pytest.MonkeyPatch, avx512: bool, expected: bool
+) -> None:
+    monkeypatch.setattr(_fast_defaults, "cpu_has_avx512", lambda: avx512)
+    trainer = GANTrainer(*_dcgan_pair(), seed=0)
+    trainer.compile()
+    assert trainer.jit_compile is expected
+
+
+def test_xla_computes_a_convolutional_pairs_gradients_like_the_graph() -> None:
+    # XLA changes float rounding, not the maths: the D and G loss gradients of a small DCGAN
+    # pair on the same images and noise. (The trainer's own noise is not compared: under XLA
+    # `tf.random.stateless_normal` draws another stream from the same seed.)
+    keras.utils.set_random_seed(2)
+    g = models.DCGANGenerator(latent_dim=8, output_shape=(8, 8, 1), base_filters=4).build()
+    d = models.DCGANDiscriminator((8, 8, 1), base_filters=4).build()
+    trainer = GANTrainer(g, d, loss=losses.NonSaturating(), seed=1)
+    rng = np.random.default_rng(4)
+    real = tf.constant(rng.uniform(-1, 1, size=(16, 8, 8, 1)).astype("float32"))
+    z = tf.constant(rng.normal(size=(16, 8)).astype("float32"))
+
+    def gradients() -> list[tf.Tensor]:
+        with tf.GradientTape(persistent=True) as tape:
+            fake = trainer.generate(z, None)
+            d_loss, _ = trainer.discriminator_loss(real, tf.stop_gradient(fake), None)
+            g_loss, _ = trainer.generator_loss(fake, None, real, None)
+        return tape.gradient(d_loss, d.trainable_variables) + tape.gradient(
+            g_loss, g.trainable_variables
+        )
+
+    graph = tf.function(gradients, jit_compile=False)()
+    xla = tf.function(gradients, jit_compile=True)()
+    assert len(graph) == len(d.trainable_variables) + len(g.trainable_variables)
+    assert all(float(tf.reduce_max(tf.abs(a))) > 0 for a in graph)
+    for a, b in zip(graph, xla, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6)
 
 
 @cpu_only

@@ -93,6 +93,11 @@ class DefaultsHooked(Trainer):
     describe = "the defaults with a callback that hooks every batch (one step per execution)"
 
 
+class DefaultsNoXla(Trainer):
+    name, jit = "defaults_noxla", False
+    describe = "the defaults with `jit_compile=False` (XLA off, automatic steps_per_execution)"
+
+
 class KerasDefaults(Trainer):
     name, jit, fixed_spe = "keras_defaults", False, 1
     describe = "`compile(jit_compile=False, steps_per_execution=1)`: the defaults before issue 14"
@@ -146,6 +151,7 @@ class DeviceNoXla(Trainer):
 TRAINER_VARIANTS = (
     Defaults,
     DefaultsHooked,
+    DefaultsNoXla,
     KerasDefaults,
     Jit,
     Spe,

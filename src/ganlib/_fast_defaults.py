@@ -1,13 +1,15 @@
 """What `GANTrainer` picks when `jit_compile` and `steps_per_execution` are left unset (private).
 
-`compile()` resolves `jit_compile="auto"` with `wants_xla` (XLA for large dense-only pairs on a
-CPU, where it was measured faster) and `fit()` resolves an unset `steps_per_execution` with
-`auto_steps_per_execution` (several steps per call unless a callback hooks single batches).
-Explicit arguments always win. Figures and reasons: docs/performance.md, "Fast defaults".
+`compile()` resolves `jit_compile="auto"` with `wants_xla` (XLA for large pairs on a CPU where
+it was measured faster: dense pairs, and convolutional ones on CPUs without AVX-512) and `fit()`
+resolves an unset `steps_per_execution` with `auto_steps_per_execution` (several steps per call
+unless a callback hooks single batches). Explicit arguments always win. Figures and reasons:
+docs/performance.md, "Fast defaults" and "DCGAN on a CPU".
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,10 +19,14 @@ AUTO_STEPS_PER_EXECUTION = 10
 # XLA's fusion pays back its compilation only for steps with enough work: the MNIST MLP pair of
 # the README has 2.95 M weights; the toy pairs of `ganlib demo` a few thousand.
 XLA_MIN_WEIGHTS = 1_000_000
-# Class-name fragments of layers that run slower under XLA on a CPU than without it:
-# convolutions (XLA:CPU's kernels against oneDNN's, -41% for the DCGAN pair) and dropout
-# (the MLP pair with D dropout 0.3 ran 4-5x slower with XLA). Pooling goes with convolutions.
-_SLOW_UNDER_XLA = ("Conv", "Dropout", "Pool")
+# Class-name fragments of layers that run slower under XLA on a CPU than without it: dropout
+# (the MLP pair with D dropout 0.3 ran 4-5x slower with XLA).
+_SLOW_UNDER_XLA = ("Dropout",)
+# Convolutions (pooling goes with them) depend on the CPU: the DCGAN pair's step ran -41% under
+# XLA on an AVX-512 CPU, where oneDNN's convolution kernels are fast, and +21-28% on an
+# AVX2-only CPU (docs/performance.md, "DCGAN on a CPU"). They exclude XLA unless the CPU is
+# known to lack AVX-512.
+_CONV_LAYERS = ("Conv", "Pool")
 _BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
 # Keras callbacks written for `steps_per_execution` (they count the steps each call covers).
 _PER_EXECUTION_SAFE = ("ProgbarLogger", "History")
@@ -33,26 +39,58 @@ def only_cpus() -> bool:
     return all(d.device_type == "CPU" for d in tf.config.list_physical_devices())
 
 
-def slow_under_xla(model: keras.Model) -> list[str]:
-    """Names of `model`'s layers that XLA slows down on a CPU (convolutions, dropout)."""
+def avx512_in_cpuinfo(text: str) -> bool | None:
+    """Whether the `flags` lines of a `/proc/cpuinfo` text list `avx512f`; None without any
+    `flags` line (not a Linux cpuinfo)."""
+    flags = [
+        line.split(":", 1)[1].split()
+        for line in text.splitlines()
+        if line.startswith("flags") and ":" in line
+    ]
+    if not flags:
+        return None
+    return any("avx512f" in f for f in flags)
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_has_avx512() -> bool | None:
+    """True or False when `/proc/cpuinfo` says whether the CPU has AVX-512; None when unknown."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            return avx512_in_cpuinfo(f.read())
+    except OSError:
+        return None
+
+
+def slow_under_xla(model: keras.Model, convolutions: bool = True) -> list[str]:
+    """Names of `model`'s layers that XLA slows down on a CPU: dropout, and convolutions and
+    pooling when `convolutions` is True."""
+    parts = _SLOW_UNDER_XLA + (_CONV_LAYERS if convolutions else ())
     slow = []
     for layer in model._flatten_layers(include_self=False):
         names = {cls.__name__ for cls in type(layer).__mro__}
-        if any(part in name for name in names for part in _SLOW_UNDER_XLA):
+        if any(part in name for name in names for part in parts):
             slow.append(layer.name)
     return slow
 
 
 def wants_xla(
-    generator: keras.Model, discriminator: keras.Model, distributed: bool, augmented: bool
+    generator: keras.Model,
+    discriminator: keras.Model,
+    distributed: bool,
+    augmented: bool,
+    avx512: bool | None = None,
 ) -> bool:
     """`jit_compile="auto"` for a GAN on a CPU-only machine: True when both models hold no
-    convolution or dropout layer, together have at least `XLA_MIN_WEIGHTS` weights, no
-    `tf.distribute` strategy is set (Keras turns XLA off under strategies) and the trainer
-    does not augment D's inputs (DiffAugment ran no faster with XLA)."""
+    dropout layer, no convolution or pooling layer either unless `avx512` is False (the CPU is
+    known to lack AVX-512; `compile()` passes `cpu_has_avx512()`), together have at least
+    `XLA_MIN_WEIGHTS` weights, no `tf.distribute` strategy is set (Keras turns XLA off under
+    strategies) and the trainer does not augment D's inputs (DiffAugment ran no faster with
+    XLA)."""
     if distributed or augmented:
         return False
-    if slow_under_xla(generator) or slow_under_xla(discriminator):
+    convolutions = avx512 is not False
+    if slow_under_xla(generator, convolutions) or slow_under_xla(discriminator, convolutions):
         return False
     weights = generator.count_params() + discriminator.count_params()
     return bool(weights >= XLA_MIN_WEIGHTS)
@@ -102,7 +140,7 @@ def resolve_compile(trainer: Any, kwargs: dict[str, Any]) -> bool:
         distributed = getattr(trainer, "_distribute_strategy", None) is not None
         augmented = getattr(trainer, "augment", None) is not None
         models = (trainer.generator, trainer.discriminator)
-        kwargs["jit_compile"] = wants_xla(*models, distributed, augmented)
+        kwargs["jit_compile"] = wants_xla(*models, distributed, augmented, cpu_has_avx512())
     return "steps_per_execution" not in kwargs
 
 

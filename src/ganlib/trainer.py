@@ -151,8 +151,8 @@ class GANTrainer(
         """Sets the optimizers (default `ganlib.optimizers.dcgan()`) and Keras options.
 
         `kwargs` go to `keras.Model.compile` (`steps_per_execution`, `jit_compile`,
-        `run_eagerly`). Left unset, `jit_compile` is on for large dense-only GANs on a CPU and
-        `fit` runs 10 steps per execution unless a callback hooks single batches
+        `run_eagerly`). Left unset, `jit_compile` is on for large GANs on a CPU (convolutional
+        ones only without AVX-512) and `fit` runs 10 steps per call unless a callback hooks batches
         (docs/performance.md, "Fast defaults"). Both optimizers are built on their variable
         lists here, which `tf.distribute` strategies need.
         """
