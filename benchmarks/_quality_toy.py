@@ -40,7 +40,7 @@ class ToyConfig:
     spe: int = 50
     pack: int = 1
     drs_gammas: tuple[float, ...] = ()
-    drs_refine: tuple[int, ...] = ()
+    drs_refine: tuple[int | str, ...] = ()  # steps; "2000f": against fresh generator samples
     betas: tuple[float, float] | None = None
     d_lr_scale: float = 1.0
     device_data: bool = False
@@ -72,18 +72,19 @@ _TTUR = replace(
     device_data=True,
     drs_gammas=(0.0, 0.5),
 )
+_RING = ToyConfig(
+    "ganlib",
+    description=_BEST + "; z=16",
+    hidden=(128, 128, 128),
+    r1=0.01,
+    preset_overrides={"learning_rate": 1e-3},
+    lr_decay=True,
+    steps=20_000,
+)
 TOY_CONFIGS = {
     c.name: c
     for c in (
-        ToyConfig(
-            "ganlib",
-            description=_BEST + "; z=16",
-            hidden=(128, 128, 128),
-            r1=0.01,
-            preset_overrides={"learning_rate": 1e-3},
-            lr_decay=True,
-            steps=20_000,
-        ),
+        _RING,
         _Z2,
         _TTUR,
         replace(
@@ -93,6 +94,18 @@ TOY_CONFIGS = {
             + "; DRS gamma 0 and 1 through the final D and through a copy refined 2,000 steps on "
             "the frozen EMA generator",
             drs_gammas=(0.0, 1.0),
+            drs_refine=(2000,),
+        ),
+        replace(
+            _RING,
+            name="ring_refined_drs",
+            description=_BEST
+            + "; z=16; data.DeviceData, jit_compile, steps_per_execution=100; DRS gamma 0 "
+            "through the final D and through a copy refined 2,000 steps on the frozen EMA "
+            "generator",
+            spe=100,
+            device_data=True,
+            drs_gammas=(0.0,),
             drs_refine=(2000,),
         ),
         ToyConfig(
@@ -240,26 +253,31 @@ def run_toy(
         out["samplers"][f"drs{gamma:g}_"] = f"EMA + DRS gamma={gamma:g}"
     for refine in config.drs_refine:  # each a fresh copy of the final D
         start = time.perf_counter()
-        refined = _refined_discriminator(trainer, x, seed, refine)
+        fresh = str(refine).endswith("f")
+        refined = _refined_discriminator(trainer, x, seed, int(str(refine).rstrip("f")), fresh)
         out[f"refine{refine}_seconds"] = time.perf_counter() - start
+        against = "fresh generator samples" if fresh else "a pool of 100,000"
         for gamma in config.drs_gammas:
             key = f"r{refine}drs{gamma:g}_"
             out.update(_drs(trainer, refined, mixture, seed, gamma, key))
-            out["samplers"][key] = f"EMA + D refined {refine} steps + DRS gamma={gamma:g}"
+            out["samplers"][key] = (
+                f"EMA + D refined {str(refine).rstrip('f')} steps ({against}) + DRS gamma={gamma:g}"
+            )
     return out
 
 
-def _refined_discriminator(trainer: Any, x: Any, seed: int, steps: int) -> Any:
-    """DRS's refinement: a copy of D trained `steps` more on the training data against
-    100,000 samples of the frozen EMA generator (`ganlib.sampling.refine_discriminator`)."""
+def _refined_discriminator(trainer: Any, x: Any, seed: int, steps: int, fresh: bool = False) -> Any:
+    """DRS's refinement: a copy of D trained `steps` more on the training data against the
+    frozen EMA generator (`ganlib.sampling.refine_discriminator`): fresh samples of it for
+    every minibatch (`fresh`), else a pool of 100,000."""
     import numpy as np
 
     from ganlib.sampling import generator_proposal, refine_discriminator
 
     with trainer.ema_swapped():
         propose = generator_proposal(trainer.generator, batch_size=8192)
-        fake = propose(100_000, np.random.default_rng(80_000 + seed))
-    return refine_discriminator(trainer.discriminator, x, fake, steps=steps, seed=seed)
+        fake = propose if fresh else propose(100_000, np.random.default_rng(80_000 + seed))
+        return refine_discriminator(trainer.discriminator, x, fake, steps=steps, seed=seed)
 
 
 def _drs(

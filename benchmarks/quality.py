@@ -56,7 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--drs-refine",
         default=None,
-        help="2-D: also score DRS through copies of D refined this many steps (e.g. 2000,6000)",
+        help="2-D: also score DRS through copies of D refined this many steps (e.g. 2000,6000; "
+        "2000f: against fresh generator samples instead of a pool of 100,000)",
     )
     p.add_argument("--toy-steps", type=int, default=None, help="override the configs' steps")
     p.add_argument(
@@ -106,7 +107,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 gammas = tuple(float(g) for g in args.drs.split(",") if g.strip())
                 config = dataclasses.replace(config, drs_gammas=gammas)
             if args.drs_refine is not None:
-                steps = tuple(int(s) for s in args.drs_refine.split(",") if s.strip())
+                steps = tuple(
+                    s.strip() if s.strip().endswith("f") else int(s)
+                    for s in args.drs_refine.split(",")
+                    if s.strip()
+                )
                 config = dataclasses.replace(config, drs_refine=steps)
             if args.pack is not None:
                 config = dataclasses.replace(config, pack=args.pack)

@@ -25,12 +25,19 @@ def pools(n: int = 20000) -> tuple[np.ndarray, np.ndarray]:
     return rng.normal(0, 1, (n, 1)), rng.normal(0, 2, (n, 1))
 
 
-def test_refinement_reaches_the_optimal_logit_and_leaves_the_original() -> None:
+def model_proposal(k: int, rng: np.random.Generator) -> np.ndarray:
+    """Fresh samples of the N(0, 2^2) model."""
+    return rng.normal(0, 2, (k, 1))
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["pool", "proposal"])
+def test_refinement_reaches_the_optimal_logit_and_leaves_the_original(fresh: bool) -> None:
     keras.utils.set_random_seed(0)
     d = quadratic_discriminator()
     before = [w.copy() for w in d.get_weights()]
     real, fake = pools()
-    refined = sampling.refine_discriminator(d, real, fake, steps=1500, learning_rate=0.02)
+    fakes = model_proposal if fresh else fake
+    refined = sampling.refine_discriminator(d, real, fakes, steps=1500, learning_rate=0.02)
     x = np.linspace(-3, 3, 61, dtype="float32")[:, None]
     logits = keras.ops.convert_to_numpy(refined(x))[:, 0]
     optimum = np.log(2.0) - 3 * x[:, 0] ** 2 / 8
@@ -62,6 +69,8 @@ def test_refined_discriminator_makes_drs_exact() -> None:
         ({"real": np.zeros((1, 1))}, "`real` must hold at least 2 samples"),
         ({"fake": np.full((4, 1), np.nan)}, "`fake` must be finite"),
         ({"fake": np.zeros((4, 2))}, "`real` and `fake` samples differ in shape"),
+        ({"fake": lambda k, rng: np.zeros((k, 2))}, "`real` and `fake` samples differ in shape"),
+        ({"fake": lambda k, rng: np.full((k, 1), np.inf)}, "`fake` must be finite"),
     ],
 )
 def test_bad_arguments_are_refused(kwargs: dict, message: str) -> None:
