@@ -16,7 +16,7 @@ from ganlib.cli.train import resolve_config
 def _resolved(argv: list[str], kind: str = "grid") -> RunConfig:
     args = build_parser().parse_args(["train", kind, *argv])
     config = RunConfig(dataset=kind, kind=kind, lr=args.lr)
-    for name in ("ema", "lr_decay", "r1", "pack", "augment"):
+    for name in ("ema", "lr_decay", "r1", "pack", "augment", "rejection", "rejection_refine"):
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))
     x = np.zeros((32, 2), "float32")
@@ -64,14 +64,28 @@ def test_grid_defaults_are_the_recipe() -> None:
         recipe.steps,
     )
     assert config.generator["config"]["hidden_units"] == list(recipe.hidden_units)
-    # DRS through a discriminator refined on the final generator (docs/benchmarks.md)
-    assert (config.rejection, config.rejection_refine, recipe.rejection_refine) == (
-        "drs",
-        2000,
-        2000,
-    )
-    assert _resolved(["--rejection-refine", "0"], "grid").rejection_refine == 0
-    assert _resolved([], "ring").rejection_refine == 0
+    # DRS through a discriminator refined on the final generator (docs/benchmarks.md): the
+    # sampler of both 2-D recipes; other vector data get none
+    for kind in ("grid", "ring"):
+        config = _resolved([], kind)
+        assert (config.rejection, config.rejection_gamma, config.rejection_refine) == (
+            "drs",
+            0.0,
+            2000,
+        )
+    assert (point_recipe("points").rejection, point_recipe("points").rejection_refine) == (None, 0)
+    assert _resolved(["--rejection-refine", "0"], "ring").rejection_refine == 0
+
+
+@pytest.mark.parametrize("kind", ["ring", "grid"])
+def test_runs_shorter_than_the_refinement_record_no_sampler(kind: str) -> None:
+    """A trial run shorter than the recipe's 2,000 refinement steps is not the recipe: plain
+    samples by default (DRS there would refine longer than the run trained, and accept few)."""
+    assert _resolved(["--steps", "2000"], kind).rejection == "drs"
+    short = _resolved(["--steps", "1999"], kind)
+    assert (short.rejection, short.rejection_refine) == (None, 0)
+    assert _resolved(["--steps", "5", "--rejection", "drs"], kind).rejection == "drs"
+    assert _resolved(["--steps", "5", "--rejection-refine", "0"], kind).rejection == "drs"
 
 
 def test_explicit_options_win_over_the_recipe() -> None:

@@ -176,7 +176,8 @@ def _add_train(sub: Any) -> None:
         "--rejection",
         choices=("drs", "mh", "none"),
         help="sampler that sample/evaluate use by default: discriminator rejection sampling, "
-        "Metropolis-Hastings or none (grid: drs; others: none)",
+        "Metropolis-Hastings or none (ring, grid: drs for runs of at least the refinement's "
+        "steps; others: none)",
     )
     p.add_argument(
         "--rejection-gamma",
@@ -189,7 +190,7 @@ def _add_train(sub: Any) -> None:
         type=non_negative_int,
         metavar="N",
         help="before --rejection sampling, train a copy of the discriminator N steps on the "
-        "final generator (grid: 2000; others: 0)",
+        "final generator (ring, grid: 2000; others: 0)",
     )
     p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
     p.add_argument(

@@ -42,7 +42,7 @@ class PointRecipe:
     final generator (`ganlib.sampling.refine_discriminator`; 0: not refined).
 
     Example:
-        >>> recipe = point_recipe("grid")
+        >>> recipe = point_recipe("ring")
         >>> recipe.ema, recipe.lr_decay, recipe.rejection, recipe.rejection_refine
         (True, True, 'drs', 2000)
     """
@@ -75,6 +75,9 @@ _RING = PointRecipe(
     lr_decay=True,
     r1=0.01,
     ema=True,
+    rejection="drs",
+    rejection_gamma=0.0,
+    rejection_refine=2000,
 )
 _GRID = PointRecipe(
     latent_dim=2,

@@ -111,6 +111,9 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
         epochs, steps = defaults.get("epochs"), defaults.get("steps")
     _length(config, epochs, steps, math.ceil(config.num_examples / config.batch_size))
     config.jit_compile = xla_for_run(config)
+    explicit = args.rejection is not None or args.rejection_refine is not None
+    if not explicit and config.total_steps < config.rejection_refine:  # a trial run
+        config.rejection, config.rejection_gamma, config.rejection_refine = None, 0.0, 0
     g, d = build_builders(config)
     config.generator, config.discriminator = models.serialize(g), models.serialize(d)
     check_builders(config, "the command line")
