@@ -125,7 +125,7 @@ TOY_CONFIGS = {
 }
 #: The configuration each data set runs unless --toy-configs says otherwise (chosen from
 #: single-seed trials, docs/benchmarks.md).
-DEFAULT_TOY = {"ring": "ganlib", "grid": "grid_refined_drs"}
+DEFAULT_TOY = {"ring": "ring_refined_drs", "grid": "grid_refined_drs"}
 
 
 def build_toy(config: ToyConfig, seed: int, steps: int) -> tuple[Any, Any]:
