@@ -298,7 +298,13 @@ def _drs(
             mixture.sample(5000, seed=50_000 + seed),
             propose(5000, np.random.default_rng(60_000 + seed)),
         )
-        samples = sampler.sample(propose, 2500, seed=10_000 + seed)
+        try:
+            samples = sampler.sample(propose, 2500, seed=10_000 + seed)
+        except RuntimeError as error:  # accepted too few: a row of NaN, the other rows kept
+            print(f"  {key.rstrip('_')}: {error}", flush=True)
+            return {key + name: float("nan") for name in ("modes", "hq", "reverse_kl")} | {
+                key + "acceptance": 0.0
+            }
     m = metrics.mixture_metrics(samples, mixture)
     return {
         key + "modes": m.modes_captured,

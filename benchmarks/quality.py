@@ -83,7 +83,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--json", default=None, help="write all results to this JSON file")
     args = p.parse_args(argv)
     if args.quick:
-        args.toy, args.toy_seeds, args.toy_steps, args.drs = "ring", 1, 20, "0"
+        # No refinement: after 20 steps a refined D rejects nearly every sample.
+        args.toy, args.toy_seeds, args.toy_steps, args.drs, args.drs_refine = "ring", 1, 20, "0", ""
         args.mnist, args.seeds, args.budget_steps, args.n = "classic_mlp", 1, 3, 200
     if args.budget_steps is None and args.budget_minutes is None:
         args.budget_minutes = 10.0
