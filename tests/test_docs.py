@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import doctest
 import importlib
 import importlib.util
@@ -23,7 +24,9 @@ import re
 import subprocess
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,6 +149,26 @@ def test_public_names_are_mentioned_in_docs(name: str) -> None:
     assert not missing, f"ganlib.{name}: not mentioned in code font in docs/*.md: {missing}"
 
 
+@contextlib.contextmanager
+def _registries_restored() -> Iterator[None]:
+    """Undoes what docstring examples register (`losses.register(Tempered)`): other tests in the
+    same worker read whole registries (the command line's loss choices)."""
+    from ganlib.losses.registry import LOSSES, PENALTIES
+    from ganlib.models.registry import BUILDERS
+    from ganlib.optimizers import PRESET_FUNCTIONS
+
+    tables: list[Any] = [LOSSES, PENALTIES, BUILDERS, PRESET_FUNCTIONS]
+    saved = [(dict(t._entries), dict(t._canonical)) for t in tables]
+    try:
+        yield
+    finally:
+        for table, (entries, canonical) in zip(tables, saved, strict=True):
+            table._entries.clear()
+            table._entries.update(entries)
+            table._canonical.clear()
+            table._canonical.update(canonical)
+
+
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = _import(name)
@@ -162,11 +185,12 @@ def test_docstring_examples_run(name: str, tmp_path: Path, monkeypatch: pytest.M
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     report: list[str] = []
     attempted = 0
-    for module_name in names:
-        for test in finder.find(importlib.import_module(module_name), module_name):
-            if test.examples:
-                result = runner.run(test, out=report.append)
-                attempted += result.attempted
+    with _registries_restored():
+        for module_name in names:
+            for test in finder.find(importlib.import_module(module_name), module_name):
+                if test.examples:
+                    result = runner.run(test, out=report.append)
+                    attempted += result.attempted
     assert runner.failures == 0, "".join(report)
     assert attempted > 0, f"ganlib.{name} has no docstring examples"
 
