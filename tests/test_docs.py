@@ -26,7 +26,6 @@ import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -157,16 +156,10 @@ def _registries_restored() -> Iterator[None]:
     from ganlib.models.registry import BUILDERS
     from ganlib.optimizers import PRESET_FUNCTIONS
 
-    tables: list[Any] = [LOSSES, PENALTIES, BUILDERS, PRESET_FUNCTIONS]
-    saved = [(dict(t._entries), dict(t._canonical)) for t in tables]
-    try:
+    with contextlib.ExitStack() as stack:
+        for table in (LOSSES, PENALTIES, BUILDERS, PRESET_FUNCTIONS):
+            stack.enter_context(table.temporary())
         yield
-    finally:
-        for table, (entries, canonical) in zip(tables, saved, strict=True):
-            table._entries.clear()
-            table._entries.update(entries)
-            table._canonical.clear()
-            table._canonical.update(canonical)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -70,3 +70,24 @@ def test_the_command_line_choices_are_the_registries_names() -> None:
     assert sorted(PRESETS) == PRESET_FUNCTIONS.names()
     for arch in ARCHS:  # each --arch names a generator and a discriminator builder
         assert {f"{arch}_generator", f"{arch}_discriminator"} <= set(models.available())
+
+
+def test_temporary_undoes_registrations_even_after_an_error() -> None:
+    table: Registry[type] = Registry("thing")
+
+    class Kept:
+        pass
+
+    class Passing:
+        pass
+
+    table.register(Kept, "kept")
+    with pytest.raises(RuntimeError), table.temporary() as same:
+        assert same is table
+        table.register(Passing, "passing", aliases=("brief",))
+        assert table.names() == ["kept", "passing"]
+        raise RuntimeError("the block fails")
+    assert table.names() == ["kept"] and "brief" not in table
+    with pytest.raises(ValueError, match="is not a registered thing"):
+        table.canonical_name(Passing)
+    assert table.register(Passing, "passing") is Passing  # the name is free again

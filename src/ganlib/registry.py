@@ -20,7 +20,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 __all__ = ["Registry", "normalize_name"]
@@ -160,6 +161,29 @@ class Registry(Generic[T]):
             f"`{argument}` must be a {self.kind} object, a name or a config dict. "
             f"Received: {argument}={identifier!r}"
         )
+
+    @contextlib.contextmanager
+    def temporary(self) -> Iterator[Registry[T]]:
+        """A `with` block whose registrations are undone when it ends (tests, examples).
+
+        Example:
+            >>> from ganlib.registry import Registry
+            >>> colors = Registry("color")
+            >>> with colors.temporary():
+            ...     _ = colors.register(dict, "plain_dict")
+            ...     "plain_dict" in colors
+            True
+            >>> "plain_dict" in colors
+            False
+        """
+        entries, canonical = dict(self._entries), dict(self._canonical)
+        try:
+            yield self
+        finally:
+            self._entries.clear()
+            self._entries.update(entries)
+            self._canonical.clear()
+            self._canonical.update(canonical)
 
     def serialize(self, obj: Any) -> dict[str, Any]:
         """`{"name": <canonical name>, "config": obj.get_config()}` for a registered class."""
