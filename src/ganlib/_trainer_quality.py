@@ -141,8 +141,10 @@ def sample_with(
     """`n` samples with truncated noise and, when given, a discriminator-driven sampler."""
     rng = np.random.default_rng(seed)
 
+    traced = trainer._traced_generate()
+
     def call(zb: np.ndarray, lb: np.ndarray | None) -> Any:
-        return trainer.generate(tf.constant(zb), None if lb is None else tf.constant(lb), False)
+        return traced(tf.constant(zb), None if lb is None else tf.constant(lb))
 
     def generate(z: np.ndarray, lab: np.ndarray | None) -> np.ndarray:
         """The one sampling path (`ganlib.sampling.generate`) through the trainer's hook."""
