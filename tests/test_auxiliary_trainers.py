@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from ganlib import models
 from ganlib.auxiliary_trainers import ACGANTrainer, InfoGANTrainer, auxiliary_head_discriminator
+from ganlib.trainer import GANTrainer
 
 
 def _acgan() -> ACGANTrainer:
@@ -123,3 +124,35 @@ def test_infogan_codes_reach_the_generator_and_q() -> None:
     assert history.history["g_info"][-1] < history.history["g_info"][0]  # Q recovers codes
     with pytest.raises(ValueError, match="categories"):
         trainer.generate_codes([3])
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_infogan_d_step_runs_d_once_on_fakes_with_two_pass_gradients(fused: bool) -> None:
+    # Q's code loss in the D step reads D's output on the generated batch from the adversarial
+    # pass instead of a second pass; the D gradients equal those of the two-pass objective.
+    keras.utils.set_random_seed(0)
+    calls: list[int | None] = []
+    g = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3)])
+    d = keras.Sequential(
+        [keras.Input((3,)), _Counting(calls), keras.layers.Dense(8, "tanh"), keras.layers.Dense(5)]
+    )
+    trainer = InfoGANTrainer(g, d, num_categories=3, num_continuous=1, info_weight=1.5, seed=0)
+    trainer.fuse_discriminator_passes = fused
+    rng = np.random.default_rng(0)
+    real = tf.constant(rng.standard_normal((6, 3)), "float32")
+    fake = trainer.generate(tf.constant(rng.standard_normal((6, 5)), "float32"))
+    calls.clear()
+    with tf.GradientTape() as tape:
+        loss, logs = trainer.discriminator_loss(real, fake)
+        loss = tf.reduce_mean(loss)
+    assert calls == ([12] if fused else [6, 6])  # no extra pass on the generated batch
+    with tf.GradientTape() as tape_two:
+        adversarial, _ = GANTrainer.discriminator_loss(trainer, real, fake)
+        info = trainer._info(tf.cast(d(fake), "float32"))  # the second pass of the old step
+        reference = tf.reduce_mean(adversarial + 1.5 * info)
+    np.testing.assert_allclose(logs["d_info"], info, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(loss, reference, rtol=1e-5, atol=1e-6)
+    weights = d.trainable_weights
+    got, want = tape.gradient(loss, weights), tape_two.gradient(reference, weights)
+    for new, old in zip(got, want, strict=True):
+        np.testing.assert_allclose(new, old, rtol=1e-5, atol=1e-6)

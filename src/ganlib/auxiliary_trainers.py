@@ -174,6 +174,7 @@ class _Codes:
 
     categorical: Any = None
     continuous: Any = None
+    output: Any = None  # D's whole output on the last `discriminate` call
 
 
 class InfoGANTrainer(GANTrainer):
@@ -253,8 +254,9 @@ class InfoGANTrainer(GANTrainer):
         return self.generator(z, training=training)
 
     def discriminate(self, x: tf.Tensor, labels: Any = None, training: bool = True) -> tf.Tensor:
-        """The adversarial logit `(batch, 1)`."""
-        return super().discriminate(x, labels, training)[:, :1]
+        """The adversarial logit `(batch, 1)`; D's whole output is kept for Q's code loss."""
+        self._codes.output = super().discriminate(x, labels, training)
+        return self._codes.output[:, :1]
 
     def _info(self, out: tf.Tensor) -> tf.Tensor:
         """Q's code loss from D's whole output on the generated batch."""
@@ -270,9 +272,15 @@ class InfoGANTrainer(GANTrainer):
     def discriminator_loss(
         self, real: tf.Tensor, fake: tf.Tensor, labels: tf.Tensor | None = None
     ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
-        """Adversarial D loss plus `info_weight` times Q's code loss on `fake`."""
+        """Adversarial D loss plus `info_weight` times Q's code loss on `fake`.
+
+        One D pass on `fake` gives both terms: the last `discriminate` call of the adversarial
+        loss is on `fake` (or on `[real; fake]` when the passes are fused), and Q's logits are
+        read from its generated rows.
+        """
         loss, logs = super().discriminator_loss(real, fake, labels)
-        info = self._info(GANTrainer.discriminate(self, fake))
+        out = self._codes.output
+        info = self._info(out[tf.shape(out)[0] - tf.shape(fake)[0] :])
         return loss + self.info_weight * info, {**logs, "d_info": info}
 
     def generator_loss(
@@ -283,9 +291,9 @@ class InfoGANTrainer(GANTrainer):
         real_labels: tf.Tensor | None = None,
     ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
         """Adversarial G loss plus `info_weight` times Q's code loss on `fake` (one D pass)."""
-        out = GANTrainer.discriminate(self, self.discriminator_input(fake))
-        loss = adversarial_generator_loss(self, out[:, :1], real, real_labels)
-        info = self._info(out)
+        fake_out = self.discriminate(self.discriminator_input(fake))
+        info = self._info(self._codes.output)
+        loss = adversarial_generator_loss(self, fake_out, real, real_labels)
         return loss + self.info_weight * info, {"g_info": info}
 
     def generate_codes(
