@@ -1,6 +1,6 @@
 """MNIST mode coverage: screen recipe variants, and score the README's first snippet as written.
 
-Three jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op threads = 1):
+Five jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op threads = 1):
 
     screen  trains MLP-pair variants (the README recipe plus one change each) from seed 0 on
             `ganlib.data.DeviceData`, without XLA, and scores raw and EMA samples at the end
@@ -11,12 +11,23 @@ Three jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op
     readme  runs the first ```python block of README.md exactly as written (after
             `keras.utils.set_random_seed(seed)`, in a scratch folder), then scores 10,000
             raw and EMA samples and the real-data floor, and writes 8x8 sample grids.
+    speed   steps/s of token variants (benchmarks/_mnist_conv.py) against the first, measured
+            alternating in one process, and each one's step budget (`--budget` x speed ratio).
+    run     trains one token variant (XLA, 8 steps per execution, `DeviceData`) and scores
+            raw, `GeneratorEMA(0.999)` and a second average (decay `--ema2`) samples.
 
 The runs behind docs/benchmarks.md ("MNIST: what fixes the README recipe's collapse"):
 
     python benchmarks/mnist_recipe.py screen --steps 1560 --n 5000 base aug drop_aug
     python benchmarks/mnist_recipe.py readme --out /tmp/readme_run --images docs/img
     python benchmarks/mnist_recipe.py ablation --steps 1000 aug base ada mbstd_aug
+
+Fifth session ("MNIST: a small DCGAN pair at the 10-minute budget"):
+
+    python benchmarks/mnist_recipe.py speed mlp+aug dc16+aug dc8+aug dc32+aug --reps 3
+    python benchmarks/mnist_recipe.py run dc16+aug --steps 1000 --n 5000
+    python benchmarks/mnist_recipe.py run dc8+aug --steps 19000 --ema2 0.995 --stop-at 12:22
+    python benchmarks/mnist_recipe.py run dc16+aug --steps 2425 --stop-at 12:22
 
 Output: one JSON line per scored sample set.
 """
@@ -79,12 +90,22 @@ def build(change: dict[str, Any], seed: int) -> Any:
 
 
 def score(
-    trainer: Any, evaluator: Any, n: int, seed: int, use_ema: bool, rejection: Any = None
+    trainer: Any,
+    evaluator: Any,
+    n: int,
+    seed: int,
+    use_ema: bool,
+    rejection: Any = None,
+    samples: Any = None,
 ) -> dict[str, Any]:
-    """Class coverage and FID/precision/recall/score of `n` samples (raw or EMA weights)."""
+    """Class coverage and FID/precision/recall/score of `n` samples (raw or EMA weights;
+    `samples`: an object whose `sample(n, seed)` draws them instead)."""
     from ganlib import metrics
 
-    samples = trainer.sample(n, seed=20_000 + seed, use_ema=use_ema, rejection=rejection)
+    if samples is not None:
+        samples = samples.sample(n, 20_000 + seed)
+    else:
+        samples = trainer.sample(n, seed=20_000 + seed, use_ema=use_ema, rejection=rejection)
     features = evaluator.features(samples)
     coverage = metrics.class_coverage(features.probabilities)
     row: dict[str, Any] = {
@@ -198,6 +219,45 @@ def ablation(args: argparse.Namespace) -> None:
                 write_png(path, image_grid(row["samples"], rows=8))
 
 
+def run(args: argparse.Namespace) -> None:
+    """One training run of a token variant (benchmarks/_mnist_conv.py); raw, EMA, EMA2 rows."""
+    from _mnist_conv import ShadowEMA, batch_size, build, fit
+
+    from ganlib import data, metrics
+    from ganlib.callbacks import image_grid, write_png
+
+    x = data.load_mnist()
+    evaluator = metrics.Evaluator(x, n=args.n, metrics="fid,pr,score", keep=args.n)
+    trainer = build(args.variant, args.seed, args.steps)
+    shadow = ShadowEMA(trainer, args.ema2)
+    start = time.perf_counter()
+
+    def progress(epoch: int) -> None:
+        shadow.update()
+        if args.stop_at and time.strftime("%H:%M", time.gmtime()) >= args.stop_at:
+            trainer.stop_training = True  # Keras's own stop flag: rows report the steps reached
+        if epoch % 5 == 4:
+            step, minutes = int(trainer.step_counter.numpy()), (time.perf_counter() - start) / 60
+            print(json.dumps({"step": step, "min": round(minutes, 1)}), flush=True)
+
+    fit(trainer, x, args.steps, batch_size(args.variant), args.seed, [progress])
+    for weights in ("raw", "ema", "ema2"):
+        start = time.perf_counter()
+        if weights == "ema2":
+            row = score(trainer, evaluator, args.n, args.seed, False, samples=shadow)
+        else:
+            row = score(trainer, evaluator, args.n, args.seed, weights == "ema")
+        row["eval_min"] = round((time.perf_counter() - start) / 60, 2)
+        _print({"variant": args.variant, "weights": weights, "seed": args.seed, **row})
+        if args.images:
+            path = Path(args.images) / f"mnist_{args.variant.replace('+', '_')}_{weights}.png"
+            write_png(path, image_grid(row["samples"], rows=8))
+    if args.floor:
+        floor, floor_n = evaluator.floor()
+        values = {k: round(float(v), 4) for k, (v, _) in floor.items()}
+        print(json.dumps({"real_floor_n": floor_n, **values}), flush=True)
+
+
 def readme(args: argparse.Namespace) -> None:
     import keras
 
@@ -248,9 +308,27 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--images", default=None, help="write 8x8 sample grids here")
     r.add_argument("--n", type=int, default=10_000)
     r.add_argument("--seed", type=int, default=0)
+    v = sub.add_parser("speed", help="steps/s of variants against the first; step budgets")
+    v.add_argument("variants", nargs="+")
+    v.add_argument("--reps", type=int, default=3)
+    v.add_argument("--steps", type=int, default=32, help="steps per timed round")
+    v.add_argument("--budget", type=int, default=9700, help="the first variant's step budget")
+    u = sub.add_parser("run", help="train one token variant; raw, EMA, EMA2 rows")
+    u.add_argument("variant", help="e.g. dc16+aug (benchmarks/_mnist_conv.py)")
+    u.add_argument("--steps", type=int, default=1000)
+    u.add_argument("--n", type=int, default=10_000)
+    u.add_argument("--seed", type=int, default=0)
+    u.add_argument("--ema2", type=float, default=0.99, help="decay of the second average")
+    u.add_argument("--images", default=None, help="write 8x8 sample grids here")
+    u.add_argument("--floor", action="store_true", help="also print the real-data floor")
+    u.add_argument("--stop-at", default=None, help="UTC HH:MM: stop at the next epoch end")
     args = p.parse_args(argv)
     _one_thread()
-    if args.job == "screen":
+    if args.job in ("speed", "run"):
+        from _mnist_conv import speed_job
+
+        speed_job(args) if args.job == "speed" else run(args)
+    elif args.job == "screen":
         screen(args)
     elif args.job == "ablation":
         ablation(args)
