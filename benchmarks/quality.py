@@ -59,6 +59,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="2-D: also score DRS through copies of D refined this many steps (e.g. 2000,6000; "
         "2000f: against fresh generator samples instead of a pool of 100,000)",
     )
+    p.add_argument(
+        "--drs-ascent",
+        default=None,
+        help="2-D: after DRS through each refined D, also score the samples moved this many "
+        "steps up its logit (e.g. 5,10; ganlib.sampling.discriminator_ascent)",
+    )
     p.add_argument("--toy-steps", type=int, default=None, help="override the configs' steps")
     p.add_argument(
         "--drs",
@@ -114,6 +120,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     if s.strip()
                 )
                 config = dataclasses.replace(config, drs_refine=steps)
+            if args.drs_ascent is not None:
+                ascent = tuple(int(s) for s in args.drs_ascent.split(",") if s.strip())
+                config = dataclasses.replace(config, drs_ascent=ascent)
             if args.pack is not None:
                 config = dataclasses.replace(config, pack=args.pack)
             print(f"{dataset} / {name}: {config.description}", flush=True)
@@ -126,6 +135,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 drs = "".join(
                     f"; {label}: modes {r[k + 'modes']}, HQ {100 * r[k + 'hq']:.1f}%, "
                     f"rKL {r[k + 'reverse_kl']:.3f}, accepted {100 * r[k + 'acceptance']:.1f}%"
+                    f", median distance {r.get(k + 'median_distance', float('nan')):.3f}"
                     for k, label in r["samplers"].items()
                     if k
                 )

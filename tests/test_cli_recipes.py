@@ -16,7 +16,8 @@ from ganlib.cli.train import resolve_config
 def _resolved(argv: list[str], kind: str = "grid") -> RunConfig:
     args = build_parser().parse_args(["train", kind, *argv])
     config = RunConfig(dataset=kind, kind=kind, lr=args.lr)
-    for name in ("ema", "lr_decay", "r1", "pack", "augment", "rejection", "rejection_refine"):
+    names = ("ema", "lr_decay", "r1", "pack", "augment", "rejection", "rejection_refine")
+    for name in (*names, "rejection_ascent"):
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))
     x = np.zeros((32, 2), "float32")
@@ -75,6 +76,17 @@ def test_grid_defaults_are_the_recipe() -> None:
         )
     assert (point_recipe("points").rejection, point_recipe("points").rejection_refine) == (None, 0)
     assert _resolved(["--rejection-refine", "0"], "ring").rejection_refine == 0
+    # the grid's samples then move up the refined discriminator's logit; the ring's do not
+    assert (_resolved([], "grid").rejection_ascent, _resolved([], "ring").rejection_ascent) == (
+        point_recipe("grid").rejection_ascent,
+        0,
+    )
+    assert point_recipe("grid").rejection_ascent > 0
+    # no refinement, no ascent, unless asked for
+    assert _resolved(["--rejection-refine", "0"], "grid").rejection_ascent == 0
+    argv = ["--rejection-refine", "0", "--rejection-ascent", "3"]
+    assert _resolved(argv, "grid").rejection_ascent == 3
+    assert _resolved(["--rejection-ascent", "0"], "grid").rejection_ascent == 0
 
 
 @pytest.mark.parametrize("kind", ["ring", "grid"])
@@ -83,7 +95,7 @@ def test_runs_shorter_than_the_refinement_record_no_sampler(kind: str) -> None:
     samples by default (DRS there would refine longer than the run trained, and accept few)."""
     assert _resolved(["--steps", "2000"], kind).rejection == "drs"
     short = _resolved(["--steps", "1999"], kind)
-    assert (short.rejection, short.rejection_refine) == (None, 0)
+    assert (short.rejection, short.rejection_refine, short.rejection_ascent) == (None, 0, 0)
     assert _resolved(["--steps", "5", "--rejection", "drs"], kind).rejection == "drs"
     assert _resolved(["--steps", "5", "--rejection-refine", "0"], kind).rejection == "drs"
 

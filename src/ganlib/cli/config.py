@@ -67,6 +67,7 @@ class RunConfig:
     rejection: str | None = None
     rejection_gamma: float = 0.0
     rejection_refine: int = 0
+    rejection_ascent: int = 0
     jit_compile: bool | None = None
     conditional: bool = False
     data: str | None = None
@@ -109,7 +110,7 @@ class RunConfig:
             "gp_weight": (int, float), "batch_size": (int,), "latent_dim": (int,),
             "seed": (int,), "ema": (bool,), "conditional": (bool,), "num_examples": (int,),
             "lr_decay": (bool,), "r1": (int, float), "pack": (int,), "d_lr_scale": (int, float),
-            "rejection_gamma": (int, float), "rejection_refine": (int,),
+            "rejection_gamma": (int, float), "rejection_refine": (int,), "rejection_ascent": (int,),
             "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
         }  # fmt: skip
@@ -157,7 +158,7 @@ class RunConfig:
             "dataset", "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim",
             "seed", "ema", "conditional", "data", "image_size", "lr_decay", "r1", "pack",
             "augment", "beta_1", "beta_2", "d_lr_scale", "rejection", "rejection_gamma",
-            "rejection_refine",
+            "rejection_refine", "rejection_ascent",
         )  # fmt: skip
         out = []
         for name in names:

@@ -192,6 +192,13 @@ def _add_train(sub: Any) -> None:
         help="before --rejection sampling, train a copy of the discriminator N steps on the "
         "final generator (ring, grid: 2000; others: 0)",
     )
+    p.add_argument(
+        "--rejection-ascent",
+        type=non_negative_int,
+        metavar="N",
+        help="after --rejection sampling, move each sample N gradient steps up the "
+        "(refined) discriminator's logit (grid: 10; others: 0)",
+    )
     p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
     p.add_argument(
         "--image-size", type=positive_int, metavar="N", help="side of folder images (32)"

@@ -22,6 +22,7 @@ __all__ = [
 
 POINT_RECIPE_OPTIONS = (
     "ema", "lr_decay", "r1", "pack", "rejection", "rejection_gamma", "rejection_refine",
+    "rejection_ascent",
 )  # fmt: skip
 """Recipe fields that `ganlib train` applies to vector data when the option is not given (with
 the `dcgan` preset also `lr`, `beta_1`, `beta_2` and `d_lr_scale`)."""
@@ -39,7 +40,9 @@ class PointRecipe:
     `rejection` (`"drs"`, `"mh"` or None) is the discriminator-driven sampler that
     `ganlib sample`, `ganlib evaluate` and the end-of-training summary use by default, with
     DRS's `rejection_gamma`, its discriminator first refined `rejection_refine` steps on the
-    final generator (`ganlib.sampling.refine_discriminator`; 0: not refined).
+    final generator (`ganlib.sampling.refine_discriminator`; 0: not refined), and the samples
+    then moved `rejection_ascent` gradient steps up that discriminator's logit
+    (`ganlib.sampling.discriminator_ascent`; 0: not moved).
 
     Example:
         >>> recipe = point_recipe("ring")
@@ -63,6 +66,7 @@ class PointRecipe:
     rejection: str | None = None
     rejection_gamma: float = 0.0
     rejection_refine: int = 0
+    rejection_ascent: int = 0
 
 
 _RING = PointRecipe(
@@ -95,11 +99,18 @@ _GRID = PointRecipe(
     rejection="drs",
     rejection_gamma=0.0,
     rejection_refine=2000,
+    rejection_ascent=10,
 )
 # Other vector data: the grid's networks and schedule, without the grid-tuned optimizer
 # settings and sampler (measured on the grid only).
 _VECTORS = replace(
-    _GRID, beta_1=None, beta_2=None, d_lr_scale=1.0, rejection=None, rejection_refine=0
+    _GRID,
+    beta_1=None,
+    beta_2=None,
+    d_lr_scale=1.0,
+    rejection=None,
+    rejection_refine=0,
+    rejection_ascent=0,
 )
 _RECIPES = {"ring": _RING, "grid": _GRID}
 

@@ -17,6 +17,7 @@ from ganlib.cli._setup import CLIError, load_data, mixture_of
 from ganlib.cli.config import RunConfig
 
 __all__ = [
+    "ASCENT_STEP_SIZE",
     "CALIBRATION_SAMPLES",
     "MAX_PROPOSALS_PER_SAMPLE",
     "REFINE_FAKES",
@@ -34,6 +35,9 @@ MAX_PROPOSALS_PER_SAMPLE = 2000
 refined discriminator keeps 0.2-0.4% of the grid recipe's proposals, docs/benchmarks.md)."""
 REFINE_FAKES = 100_000
 """Generated samples the discriminator is refined against (`--rejection-refine`)."""
+ASCENT_STEP_SIZE = 5e-3
+"""Step size of `--rejection-ascent` (`ganlib.sampling.discriminator_ascent`), chosen on the
+grid (docs/benchmarks.md)."""
 CALIBRATION_SAMPLES = 5000
 """Real and generated samples each for the discriminator's calibration (fewer if the data
 set is smaller)."""
@@ -83,11 +87,14 @@ def draw_with_sampler(
     `rejection_refine` > 0, a copy of the discriminator is first trained that many steps on
     the run's data against `REFINE_FAKES` samples of that generator
     (`ganlib.sampling.refine_discriminator`). The discriminator is calibrated on
-    `CALIBRATION_SAMPLES` held-out real samples against as many generated ones.
+    `CALIBRATION_SAMPLES` held-out real samples against as many generated ones. With the
+    run's `rejection_ascent` > 0, the samples are then moved that many steps of
+    `ASCENT_STEP_SIZE` up that discriminator's logit (`ganlib.sampling.discriminator_ascent`).
     """
     from ganlib.sampling import (
         DiscriminatorRejectionSampler,
         MetropolisHastingsSampler,
+        discriminator_ascent,
         generator_proposal,
         refine_discriminator,
     )
@@ -116,9 +123,15 @@ def draw_with_sampler(
         samples = trainer.sample(n, seed=seed, rejection=sampler)
     except (ValueError, RuntimeError) as error:  # separated logits; too few accepted
         raise CLIError(f"--rejection: {error}") from None
+    ascent = config.rejection_ascent
+    if ascent > 0:
+        samples = discriminator_ascent(
+            discriminator, samples, steps=ascent, step_size=ASCENT_STEP_SIZE
+        )
     what = "of proposals accepted" if method == "drs" else "of chain moves accepted"
     gamma_text = f" gamma {gamma:g}" if method == "drs" else ""
     refined = f", D refined {refine} steps" if refine > 0 else ""
+    refined += f", {ascent} ascent steps" if ascent > 0 else ""
     rate = f"{sampler.acceptance_rate:.1%}"
     return samples, f"{method.upper()}{gamma_text} ({rate} {what}{refined})"
 

@@ -48,7 +48,7 @@ _IMAGE_DEFAULTS = {"batch_size": 64, "latent_dim": 100, "epochs": 10}
 _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
     "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment", "beta_1", "beta_2",
-    "d_lr_scale", "rejection", "rejection_gamma", "rejection_refine",
+    "d_lr_scale", "rejection", "rejection_gamma", "rejection_refine", "rejection_ascent",
 )  # fmt: skip
 
 
@@ -114,6 +114,9 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
     explicit = args.rejection is not None or args.rejection_refine is not None
     if not explicit and config.total_steps < config.rejection_refine:  # a trial run
         config.rejection, config.rejection_gamma, config.rejection_refine = None, 0.0, 0
+        config.rejection_ascent = 0
+    if args.rejection_ascent is None and config.rejection_refine == 0:
+        config.rejection_ascent = 0  # the ascent follows a refined discriminator's gradient
     g, d = build_builders(config)
     config.generator, config.discriminator = models.serialize(g), models.serialize(d)
     check_builders(config, "the command line")

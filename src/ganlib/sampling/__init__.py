@@ -9,7 +9,9 @@
   (`GANTrainer.sample(rejection=...)`), with their acceptance formulas `drs_acceptance` and
   `mh_acceptance`; `generator_proposal` turns a generator into their proposal;
 - `refine_discriminator`: DRS's refinement step, a copy of the discriminator trained on the
-  final generator so its logit approaches ``log(p_data / p_model)``.
+  final generator so its logit approaches ``log(p_data / p_model)``;
+- `discriminator_ascent`: moves samples a few gradient steps up the discriminator's logit
+  (Discriminator Optimal Transport's idea), after rejection sampling.
 
 Example:
     >>> import numpy as np
@@ -20,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+from ganlib.sampling.ascent import discriminator_ascent
 from ganlib.sampling.calibration import Calibration
 from ganlib.sampling.discriminator import (
     DiscriminatorRejectionSampler,
@@ -37,6 +40,7 @@ __all__ = [
     "DiscriminatorRejectionSampler",
     "MetropolisHastingsSampler",
     "check_truncation",
+    "discriminator_ascent",
     "drs_acceptance",
     "generate",
     "generate_batches",
