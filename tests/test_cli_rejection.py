@@ -131,3 +131,44 @@ def test_train_summary_falls_back_to_plain_samples_when_the_sampler_gives_up(
     assert "plain samples (DRS accepted 0 of 5000000 proposals)" in line
     config = RunConfig(dataset="ring", kind="ring")  # no sampler: plain samples, said nowhere
     assert "plain samples" not in rejection.summary_metrics(_PlainTrainer(), ring_mixture(), config)
+
+
+class _StubTrainer:
+    """A generator and a linear discriminator, sampled as `GANTrainer.sample(rejection=)` does."""
+
+    conditional = False
+
+    def __init__(self) -> None:
+        import contextlib
+
+        import keras
+
+        keras.utils.set_random_seed(0)
+        self.generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+        self.discriminator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        self.ema_swapped = contextlib.nullcontext
+
+    def sample(self, n: int, seed: int = 0, rejection: object = None) -> np.ndarray:
+        from ganlib.sampling import generator_proposal
+
+        return rejection.sample(generator_proposal(self.generator), n, seed=seed)  # type: ignore[attr-defined]
+
+
+def test_rejection_ascent_moves_the_sampler_output_up_the_logit() -> None:
+    """The run's `rejection_ascent` steps follow the sampler: the same DRS samples, then
+    `discriminator_ascent` with `ASCENT_STEP_SIZE`; 0 leaves them as drawn."""
+    from ganlib.cli.config import RunConfig
+    from ganlib.cli.rejection import ASCENT_STEP_SIZE, draw_with_sampler
+    from ganlib.sampling import discriminator_ascent
+
+    trainer = _StubTrainer()
+    runs = {k: RunConfig(dataset="ring", kind="ring", rejection_ascent=k) for k in (0, 3)}
+    plain, how = draw_with_sampler(trainer, runs[0], 20, 1, "drs")
+    assert "ascent" not in how
+    moved, how = draw_with_sampler(trainer, runs[3], 20, 1, "drs")
+    assert how.endswith(", 3 ascent steps)"), how
+    expected = discriminator_ascent(
+        trainer.discriminator, plain, steps=3, step_size=ASCENT_STEP_SIZE
+    )
+    np.testing.assert_allclose(moved, expected, rtol=1e-6, atol=1e-6)
+    assert not np.allclose(moved, plain)
