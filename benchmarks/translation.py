@@ -26,7 +26,8 @@ Commands behind docs/translation.md and docs/benchmarks.md, and the smoke test:
     nice -n 5 python benchmarks/translation.py unpaired --steps 1500
     nice -n 5 python benchmarks/translation.py acgan --steps 2500 --filters 16 --class-weight 2 \
         --fake-class-weight 0 --lr-decay --truncation 0.5
-    nice -n 5 python benchmarks/translation.py infogan --steps 1000 --filters 16
+    nice -n 5 python benchmarks/translation.py infogan --steps 2500 --filters 16 --continuous 0 \
+        --g-lr 1e-3 --lr-decay
     python benchmarks/translation.py acgan --quick --ema 0.9 --truncation 0.5
 """
 
