@@ -105,6 +105,16 @@ def _positive_int(value: Any, name: str) -> int:
     return int(value)
 
 
+def _traced(discriminator: Any) -> Any:
+    """A Keras discriminator in inference mode as a `tf.function` (samplers call it on batch
+    after batch; an eager Keras call costs several times a traced one), other callables as is."""
+    if not isinstance(discriminator, keras.Layer):
+        return discriminator
+    import tensorflow as tf
+
+    return tf.function(lambda x: discriminator(x, training=False), reduce_retracing=True)
+
+
 class _DiscriminatorSampler:
     """Shared parts: the discriminator's calibrated logits, one per sample."""
 
@@ -122,6 +132,7 @@ class _DiscriminatorSampler:
         if calibration is not None and not isinstance(calibration, Calibration):
             raise TypeError(f"`calibration` must be a Calibration. Received: {calibration!r}")
         self.discriminator = discriminator
+        self._judge = _traced(discriminator)
         self.calibration = calibration or Calibration()
         self.batch_size = _positive_int(batch_size, "batch_size")
 
@@ -130,7 +141,7 @@ class _DiscriminatorSampler:
         x = np.asarray(x, dtype="float32")
         parts = []
         for i in range(0, len(x), self.batch_size):
-            out = keras.ops.convert_to_numpy(self.discriminator(x[i : i + self.batch_size]))
+            out = keras.ops.convert_to_numpy(self._judge(x[i : i + self.batch_size]))
             parts.append(np.asarray(out, dtype="float64").reshape(-1))
         raw = np.concatenate(parts) if parts else np.zeros(0)
         if raw.size != len(x):
