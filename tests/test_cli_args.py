@@ -194,7 +194,6 @@ def test_unexpected_errors_keep_their_traceback(monkeypatch: pytest.MonkeyPatch)
         main(["demo"])
 
 
-@pytest.mark.slow  # over 7 s in the suite: scheduled with the slow tests, first
 def test_subprocess_error_is_exactly_one_line(tmp_path: Path) -> None:
     """The real process: TensorFlow's start-up lines must not reach stderr."""
     env = {k: v for k, v in os.environ.items() if k not in ("GANLIB_TF_LOGS",)}

@@ -59,7 +59,6 @@ def test_train_writes_every_file(points_run: Path, capsys: pytest.CaptureFixture
     assert _png(points_run / "samples" / plots[0]).shape == (480, 480, 3)
 
 
-@pytest.mark.slow  # over 7 s in the suite: scheduled with the slow tests, first
 def test_resume_continues_and_appends(
     points_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -97,7 +96,6 @@ def test_resume_continues_and_appends(
     assert "nothing to do" in capsys.readouterr().out
 
 
-@pytest.mark.slow  # over 7 s in the suite: scheduled with the slow tests, first
 def test_resume_matches_an_uninterrupted_run(points_run: Path, tmp_path: Path) -> None:
     """Resuming from the step-8 checkpoint reproduces the step-10 weights exactly."""
     import shutil

@@ -188,7 +188,6 @@ def test_docstring_examples_run(name: str, tmp_path: Path, monkeypatch: pytest.M
     assert attempted > 0, f"ganlib.{name} has no docstring examples"
 
 
-@pytest.mark.slow  # over 7 s in the suite: scheduled with the slow tests, first
 def test_mkdocs_build_strict(tmp_path: Path) -> None:
     if importlib.util.find_spec("mkdocs") is None:
         if os.environ.get("CI"):

@@ -15,7 +15,6 @@ import pytest
 from _helpers import EXAMPLES, load_example
 
 
-@pytest.mark.slow  # over 7 s in the suite: scheduled with the slow tests, first
 def test_custom_training_loop_runs_with_every_loss_shape() -> None:
     example = load_example("custom_training_loop")
     for argv in (

@@ -61,7 +61,6 @@ def _serve_elsewhere(folder: Path, tmp: Path, **inputs: np.ndarray) -> dict[str,
 
 
 @pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")
-@pytest.mark.slow  # over 7 s in the suite: scheduled with the slow tests, first
 def test_conditional_export_serves_ema_weights_without_ganlib(tmp_path: Path) -> None:
     trainer = conditional_trainer()
     for ema in trainer.create_ema_weights():  # EMA weights that differ from the raw ones

@@ -251,7 +251,6 @@ def test_explicit_steps_per_execution_wins(kwargs: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("jit", [False, True])
-@pytest.mark.slow  # over 7 s in the suite: scheduled with the slow tests, first
 def test_automatic_steps_per_execution_gives_the_same_weights(jit: bool) -> None:
     results = []
     for kwargs in ({"steps_per_execution": 1}, {}):

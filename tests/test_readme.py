@@ -18,7 +18,6 @@ def test_readme_has_the_snippets_this_file_runs() -> None:
 
 
 @pytest.mark.parametrize("index", range(1, len(SNIPPETS)))
-@pytest.mark.slow  # over 7 s in the suite: scheduled with the slow tests, first
 def test_standalone_snippet_runs(index: int) -> None:
     exec(compile(SNIPPETS[index], f"README.md snippet {index}", "exec"), {})
 
