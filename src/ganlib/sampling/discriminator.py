@@ -7,13 +7,13 @@ that an optimal, calibrated discriminator gives. A *proposal* is any function
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import keras
 import numpy as np
 
+from ganlib._validation import positive_int
 from ganlib.sampling.calibration import Calibration
 from ganlib.sampling.truncation import truncated_normal
 
@@ -99,12 +99,6 @@ def generator_proposal(
     return propose
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)
-
-
 def _traced(discriminator: Any) -> Any:
     """A Keras discriminator in inference mode as a `tf.function` (samplers call it on batch
     after batch; an eager Keras call costs several times a traced one), other callables as is."""
@@ -134,7 +128,7 @@ class _DiscriminatorSampler:
         self.discriminator = discriminator
         self._judge = _traced(discriminator)
         self.calibration = calibration or Calibration()
-        self.batch_size = _positive_int(batch_size, "batch_size")
+        self.batch_size = positive_int(batch_size, "batch_size")
 
     def logits(self, x: Any) -> np.ndarray:
         """Calibrated discriminator logits of the samples ``x``, one per sample (float64)."""
@@ -196,8 +190,8 @@ class DiscriminatorRejectionSampler(_DiscriminatorSampler):
                 f"Received: gamma={gamma!r}, epsilon={epsilon!r}"
             )
         self.gamma, self.epsilon = float(gamma), float(epsilon)
-        self.burn_in = _positive_int(burn_in, "burn_in")
-        self.max_proposals = _positive_int(max_proposals, "max_proposals")
+        self.burn_in = positive_int(burn_in, "burn_in")
+        self.max_proposals = positive_int(max_proposals, "max_proposals")
         self.max_logit: float | None = None
         self.acceptance_rate: float | None = None
 
@@ -259,7 +253,7 @@ class MetropolisHastingsSampler(_DiscriminatorSampler):
         batch_size: int = 256,
     ) -> None:
         super().__init__(discriminator, calibration, batch_size)
-        self.steps = _positive_int(steps, "steps")
+        self.steps = positive_int(steps, "steps")
         self.acceptance_rate: float | None = None
 
     def sample(self, propose: Proposal, n: int, seed: int | None = None) -> np.ndarray:
