@@ -87,11 +87,12 @@ def generator_proposal(
             f"`generator` must be a built unconditional keras.Model. Received: {generator!r}"
         )
     latent_shape = tuple(int(s) for s in inputs[0].shape[1:])
+    generate = _traced(generator)
 
     def propose(k: int, rng: np.random.Generator) -> np.ndarray:
         z = truncated_normal(rng, (k, *latent_shape), truncation)
         parts = [
-            keras.ops.convert_to_numpy(generator(z[i : i + batch_size], training=False))
+            keras.ops.convert_to_numpy(generate(z[i : i + batch_size]))
             for i in range(0, k, batch_size)
         ]
         return np.concatenate(parts).astype("float32")
@@ -99,14 +100,15 @@ def generator_proposal(
     return propose
 
 
-def _traced(discriminator: Any) -> Any:
-    """A Keras discriminator in inference mode as a `tf.function` (samplers call it on batch
-    after batch; an eager Keras call costs several times a traced one), other callables as is."""
-    if not isinstance(discriminator, keras.Layer):
-        return discriminator
+def _traced(model: Any) -> Any:
+    """A Keras model (discriminator or generator) in inference mode as a `tf.function`
+    (samplers call it on batch after batch; an eager Keras call costs several times a traced
+    one), other callables as is."""
+    if not isinstance(model, keras.Layer):
+        return model
     import tensorflow as tf
 
-    return tf.function(lambda x: discriminator(x, training=False), reduce_retracing=True)
+    return tf.function(lambda x: model(x, training=False), reduce_retracing=True)
 
 
 class _DiscriminatorSampler:
