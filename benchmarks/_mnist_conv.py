@@ -6,6 +6,9 @@ list of tokens, the first naming the pair, the rest one change each:
     mlp    the README pair: MLPGenerator/MLPDiscriminator, NonSaturating(real_label=0.9)
     dcN    DCGANGenerator/DCGANDiscriminator with base_filters=N (BatchNorm), NonSaturating()
     aug    DiffAugment("translation,cutout")     augc  DiffAugment("color,translation,cutout")
+    augt   DiffAugment("translation") (no cutout: a cut real digit has broken strokes too)
+    upc    dcN generator blocks: nearest 2x upsampling + 3x3 conv instead of transposed conv
+    d2x    dcN discriminator with twice the generator's base_filters
     ls     one-sided label 0.9 (the dcN pairs)   hinge Hinge loss
     r1     R1Penalty(1.0) (`r1x10`: weight 10)   mbstd minibatch-stddev in D
     b64    batch 64                              b0    Adam betas (0, 0.99)
@@ -26,7 +29,10 @@ from typing import Any
 import numpy as np
 
 PAIRS = ("mlp", "dc8", "dc16", "dc24", "dc32", "dc64")
-TOKENS = ("aug", "augc", "ls", "hinge", "r1", "r1x10", "mbstd", "b64", "b0", "ttur", "lr1", "decay")
+TOKENS = (
+    *("aug", "augc", "augt", "upc", "d2x", "ls", "hinge", "r1", "r1x10", "mbstd"),
+    *("b64", "b0", "ttur", "lr1", "decay"),
+)
 
 
 def parse(variant: str) -> tuple[str, set[str]]:
@@ -56,14 +62,21 @@ def build(variant: str, seed: int, steps: int) -> Any:
         label = 0.9
     else:
         width = int(pair[2:])
-        g = models.DCGANGenerator(latent_dim=100, base_filters=width).build()
-        d = models.DCGANDiscriminator(base_filters=width, minibatch_stddev="mbstd" in t).build()
+        g_class = _upsample_conv_generator() if "upc" in t else models.DCGANGenerator
+        g = g_class(latent_dim=100, base_filters=width).build()
+        d_width = 2 * width if "d2x" in t else width
+        d = models.DCGANDiscriminator(base_filters=d_width, minibatch_stddev="mbstd" in t).build()
         label = 0.9 if "ls" in t else 1.0
     loss = losses.Hinge() if "hinge" in t else losses.NonSaturating(real_label=label)
     extra: dict[str, Any] = {}
-    if "aug" in t or "augc" in t:
-        policy = "color,translation,cutout" if "augc" in t else "translation,cutout"
-        extra["augment"] = augment.DiffAugment(policy)
+    policies = {
+        "aug": "translation,cutout",
+        "augc": "color,translation,cutout",
+        "augt": "translation",
+    }
+    for token, policy in policies.items():
+        if token in t:
+            extra["augment"] = augment.DiffAugment(policy)
     if "r1" in t or "r1x10" in t:
         extra["penalties"] = [losses.R1Penalty(10.0 if "r1x10" in t else 1.0)]
     trainer = GANTrainer(g, d, loss=loss, seed=seed, **extra)
@@ -75,6 +88,26 @@ def build(variant: str, seed: int, steps: int) -> Any:
     opts = optimizers.dcgan(g_learning_rate=rates[0], d_learning_rate=rates[1], **betas)
     trainer.compile(*opts, jit_compile=True, steps_per_execution=8)
     return trainer
+
+
+def _upsample_conv_generator() -> Any:
+    """`DCGANGenerator` whose blocks are ``UpSampling2D(2) -> Conv2D(width, 3) -> BN -> ReLU``.
+
+    Nearest-neighbour upsampling then a 3x3 convolution has no transposed convolution's uneven
+    kernel overlap (checkerboard); per block it costs ~2.25x the transposed conv's FLOPs.
+    """
+    import keras
+
+    from ganlib import models
+    from ganlib.models import layers
+
+    class UpsampleConvGenerator(models.DCGANGenerator):
+        def block(self, x: Any, width: int, index: int) -> Any:
+            x = keras.layers.UpSampling2D(2, name=f"upsample_{index}")(x)
+            x = layers.conv2d(width, 3, use_bias=not self.batch_norm, name=f"conv_{index}")(x)
+            return self._norm_act(x, str(index))
+
+    return UpsampleConvGenerator
 
 
 class ShadowEMA:
@@ -168,3 +201,62 @@ def speed_job(args: Any) -> None:
     for v, r in rates.items():
         budget = round(args.budget * r / base)
         print(json.dumps({"variant": v, "median_steps_per_s": round(r, 3), "budget": budget}))
+
+
+def run(args: Any, score: Any, emit: Any) -> None:
+    """`mnist_recipe.py run`: one training run of `args.variant`; raw, EMA and EMA2 rows.
+
+    With ``--eval-at`` the raw and EMA weights are also scored at those steps (at the first
+    epoch end at or after each; ``--screen-n`` samples): a screen row of the same run.
+    `score(trainer, evaluator, n, seed, use_ema, samples=None)` scores one sample set and
+    `emit(row)` prints it (both from mnist_recipe.py).
+    """
+    from pathlib import Path
+
+    from ganlib import data, metrics
+    from ganlib.callbacks import image_grid, write_png
+
+    x = data.load_mnist()
+    evaluator = metrics.Evaluator(x, n=args.n, metrics="fid,pr,score", keep=args.n)
+    marks = sorted(int(s) for s in args.eval_at.split(",") if s)
+    screen = marks and metrics.Evaluator(
+        x, n=args.screen_n, metrics="fid,pr,score", keep=args.screen_n
+    )
+    trainer = build(args.variant, args.seed, args.steps)
+    shadow = ShadowEMA(trainer, args.ema2)
+    start = time.perf_counter()
+    name = args.variant.replace("+", "_")
+
+    def write(row: dict[str, Any], suffix: str) -> None:
+        if args.images:
+            path = Path(args.images) / f"mnist_{name}_{suffix}.png"
+            write_png(path, image_grid(row["samples"], rows=8))
+
+    def progress(epoch: int) -> None:
+        shadow.update()
+        step, minutes = int(trainer.step_counter.numpy()), (time.perf_counter() - start) / 60
+        if args.stop_at and time.strftime("%H:%M", time.gmtime()) >= args.stop_at:
+            trainer.stop_training = True  # Keras's own stop flag: rows report the steps reached
+        if epoch % 5 == 4:
+            print(json.dumps({"step": step, "min": round(minutes, 1)}), flush=True)
+        while marks and step >= marks[0]:
+            marks.pop(0)
+            for weights in ("raw", "ema"):
+                row = score(trainer, screen, args.screen_n, args.seed, weights == "ema")
+                emit({"variant": args.variant, "weights": weights, "screen": True, **row})
+                write(row, f"{step}_{weights}")
+
+    fit(trainer, x, args.steps, batch_size(args.variant), args.seed, [progress])
+    for weights in ("raw", "ema", "ema2"):
+        start = time.perf_counter()
+        if weights == "ema2":
+            row = score(trainer, evaluator, args.n, args.seed, False, samples=shadow)
+        else:
+            row = score(trainer, evaluator, args.n, args.seed, weights == "ema")
+        row["eval_min"] = round((time.perf_counter() - start) / 60, 2)
+        emit({"variant": args.variant, "weights": weights, "seed": args.seed, **row})
+        write(row, weights)
+    if args.floor:
+        floor, floor_n = evaluator.floor()
+        values = {k: round(float(v), 4) for k, (v, _) in floor.items()}
+        print(json.dumps({"real_floor_n": floor_n, **values}), flush=True)

@@ -219,45 +219,6 @@ def ablation(args: argparse.Namespace) -> None:
                 write_png(path, image_grid(row["samples"], rows=8))
 
 
-def run(args: argparse.Namespace) -> None:
-    """One training run of a token variant (benchmarks/_mnist_conv.py); raw, EMA, EMA2 rows."""
-    from _mnist_conv import ShadowEMA, batch_size, build, fit
-
-    from ganlib import data, metrics
-    from ganlib.callbacks import image_grid, write_png
-
-    x = data.load_mnist()
-    evaluator = metrics.Evaluator(x, n=args.n, metrics="fid,pr,score", keep=args.n)
-    trainer = build(args.variant, args.seed, args.steps)
-    shadow = ShadowEMA(trainer, args.ema2)
-    start = time.perf_counter()
-
-    def progress(epoch: int) -> None:
-        shadow.update()
-        if args.stop_at and time.strftime("%H:%M", time.gmtime()) >= args.stop_at:
-            trainer.stop_training = True  # Keras's own stop flag: rows report the steps reached
-        if epoch % 5 == 4:
-            step, minutes = int(trainer.step_counter.numpy()), (time.perf_counter() - start) / 60
-            print(json.dumps({"step": step, "min": round(minutes, 1)}), flush=True)
-
-    fit(trainer, x, args.steps, batch_size(args.variant), args.seed, [progress])
-    for weights in ("raw", "ema", "ema2"):
-        start = time.perf_counter()
-        if weights == "ema2":
-            row = score(trainer, evaluator, args.n, args.seed, False, samples=shadow)
-        else:
-            row = score(trainer, evaluator, args.n, args.seed, weights == "ema")
-        row["eval_min"] = round((time.perf_counter() - start) / 60, 2)
-        _print({"variant": args.variant, "weights": weights, "seed": args.seed, **row})
-        if args.images:
-            path = Path(args.images) / f"mnist_{args.variant.replace('+', '_')}_{weights}.png"
-            write_png(path, image_grid(row["samples"], rows=8))
-    if args.floor:
-        floor, floor_n = evaluator.floor()
-        values = {k: round(float(v), 4) for k, (v, _) in floor.items()}
-        print(json.dumps({"real_floor_n": floor_n, **values}), flush=True)
-
-
 def readme(args: argparse.Namespace) -> None:
     import keras
 
@@ -322,12 +283,14 @@ def main(argv: list[str] | None = None) -> None:
     u.add_argument("--images", default=None, help="write 8x8 sample grids here")
     u.add_argument("--floor", action="store_true", help="also print the real-data floor")
     u.add_argument("--stop-at", default=None, help="UTC HH:MM: stop at the next epoch end")
+    u.add_argument("--eval-at", default="", help="steps (comma list): raw/EMA screen rows there")
+    u.add_argument("--screen-n", type=int, default=5000, help="samples of the --eval-at rows")
     args = p.parse_args(argv)
     _one_thread()
     if args.job in ("speed", "run"):
-        from _mnist_conv import speed_job
+        from _mnist_conv import run, speed_job
 
-        speed_job(args) if args.job == "speed" else run(args)
+        speed_job(args) if args.job == "speed" else run(args, score, _print)
     elif args.job == "screen":
         screen(args)
     elif args.job == "ablation":
