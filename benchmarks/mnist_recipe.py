@@ -29,6 +29,12 @@ Fifth session ("MNIST: a small DCGAN pair at the 10-minute budget"):
     python benchmarks/mnist_recipe.py run dc8+aug --steps 19000 --ema2 0.995 --stop-at 12:22
     python benchmarks/mnist_recipe.py run dc16+aug --steps 2425 --stop-at 12:22
 
+Sixth session ("MNIST: ablations of the conv pair at the 10-minute budget"; each run also
+scores a screen row at 1,014 steps):
+
+    python benchmarks/mnist_recipe.py run dc16+augt --steps 2425 --eval-at 1014 --stop-at 15:48
+    python benchmarks/mnist_recipe.py run dc16+aug+hinge --steps 2425 --eval-at 1014 --stop-at 15:48
+
 Output: one JSON line per scored sample set.
 """
 
