@@ -17,7 +17,9 @@ Training is budgeted in steps (the machine is shared); wall time and load are pr
 row uses them), `--lr` sets Adam's learning rate (G and D, and the L1-only U-Net; `--g-lr`
 the generator's alone), `--lr-decay` decays both linearly to 0 over `--steps`,
 `--truncation PSI` adds an AC-GAN row for truncated noise (`sample(truncation=PSI)`),
-`--fake-class-weight` is `ACGANTrainer(fake_class_weight=...)`, `--info-weight` and
+`--fake-class-weight` is `ACGANTrainer(fake_class_weight=...)`, `--projection` adds the
+projection term to D's adversarial logit (`conditioning="projection"`), `--probe N` scores
+1,000 AC-GAN samples every N steps (training unchanged), `--info-weight` and
 `--continuous` are InfoGAN's MI weight and number of continuous codes. AC-GAN rows name the
 worst-scored class and give FID, precision and recall (k = 3) against the 10,000 real images
 in the shipped classifier's 128-d feature space (the diversity that truncation costs).
@@ -145,6 +147,28 @@ def _progress(every: int) -> Any:
     return Progress()
 
 
+def _class_probe(every: int) -> Any:
+    """Every `every` steps: agreement on 1,000 AC-GAN samples (100 per class, seed 2), printed.
+
+    Sampling draws its own noise (`sample(seed=...)`), so the probe leaves training unchanged.
+    """
+    import keras
+    import numpy as np
+
+    labels = np.arange(1000) % 10
+
+    class Probe(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+            if (batch + 1) % every == 0:
+                drawn = self.model.sample(1000, labels=labels, seed=2, use_ema=False)
+                hits = _predict(drawn) == labels
+                worst = min(range(10), key=lambda c: hits[labels == c].mean())
+                print(f"  probe step {batch + 1}: {hits.mean():.3f} (worst {worst}: "
+                      f"{hits[labels == worst].mean():.2f})", flush=True)  # fmt: skip
+
+    return Probe()
+
+
 def _fit_steps(model: Any, data: Any, steps: int, quiet: bool, extra: Any = ()) -> float:
     """Trains `steps` steps; returns the wall time and prints the process's CPU time too.
 
@@ -270,7 +294,10 @@ def acgan(args: argparse.Namespace) -> dict[str, Any]:
     keras.utils.set_random_seed(args.seed)
     x, y = _mnist_for_gan(args)
     g = models.DCGANGenerator(latent_dim=64, num_classes=10, base_filters=args.filters).build()
-    d = auxiliary_head_discriminator(models.DCGANDiscriminator(base_filters=args.filters), 10)
+    conditioning = {"num_classes": 10, "conditioning": "projection"} if args.projection else {}
+    d = auxiliary_head_discriminator(
+        models.DCGANDiscriminator(base_filters=args.filters, **conditioning), 10
+    )
     trainer = ACGANTrainer(
         g,
         d,
@@ -281,7 +308,8 @@ def acgan(args: argparse.Namespace) -> dict[str, Any]:
     trainer.compile(*_optimizers(args))
     stream = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=args.seed)
     batches = stream.repeat().batch(args.batch_size)
-    wall = _fit_steps(trainer, batches, args.steps, args.quick, _ema(args))
+    probe = [_class_probe(args.probe)] if args.probe else []
+    wall = _fit_steps(trainer, batches, args.steps, args.quick, [*_ema(args), *probe])
     n = 200 if args.quick else 10_000
     labels = np.arange(n) % 10
     f_real = _features(x[:n])
@@ -292,8 +320,12 @@ def acgan(args: argparse.Namespace) -> dict[str, Any]:
         runs.append((f"AC-GAN samples, truncation {args.truncation:g}", False, args.truncation))
     for name, use_ema, psi in runs:
         drawn = trainer.sample(n, labels=labels, seed=1, use_ema=use_ema, truncation=psi)
-        hits = _predict(drawn) == labels
+        predicted = _predict(drawn)
+        hits = predicted == labels
         worst = min(range(10), key=lambda c: hits[labels == c].mean())
+        per_class = " ".join(f"{c}:{hits[labels == c].mean():.3f}" for c in range(10))
+        read_as = np.bincount(predicted[labels == worst], minlength=10)
+        print(f"  {name}: per class {per_class}; class {worst} read as {read_as.tolist()}")
         fid, precision, recall = _diversity(drawn, f_real)
         rows.append(
             [name, float(hits.mean()), f"{worst}: {hits[labels == worst].mean():.3f}", n, fid,
@@ -367,6 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--truncation", type=float, default=None, help="AC-GAN: also score truncated samples"
+    )
+    parser.add_argument(
+        "--projection", action="store_true", help="AC-GAN: projection discriminator"
+    )
+    parser.add_argument(
+        "--probe", type=int, default=0, help="AC-GAN: score 1,000 samples every N steps"
     )
     parser.add_argument("--ema", type=float, default=0.0, help="GeneratorEMA decay (0: off)")
     parser.add_argument("--lr", type=float, default=2e-4, help="Adam learning rate (G and D)")

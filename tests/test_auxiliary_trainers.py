@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -79,6 +81,54 @@ def test_acgan_classifier_learns_the_classes() -> None:
     assert history.history["d_class"][-1] < 0.6 * history.history["d_class"][0]
     logits = trainer.discriminate_all(tf.constant(x)).numpy()[:, 1:]
     assert (logits.argmax(axis=1) == y).mean() > 0.9  # the auxiliary head classifies reals
+
+
+def _numpy(x: object) -> np.ndarray:
+    return np.asarray(keras.ops.convert_to_numpy(x))
+
+
+def test_projection_auxiliary_head_matches_its_formula_and_reaches_acgan(tmp_path: Path) -> None:
+    # Column 0: w . phi(x) + b + <E[y], phi(x)> (Miyato & Koyama 2018); columns 1..k: the class
+    # head on the same phi(x), which never sees y (else it could read the label it predicts).
+    keras.utils.set_random_seed(1)
+    builder = models.MLPDiscriminator(
+        input_shape=(2,), hidden_units=(8,), num_classes=3, conditioning="projection"
+    )
+    d = auxiliary_head_discriminator(builder, 3)
+    rng = np.random.default_rng(1)
+    x = tf.constant(rng.standard_normal((6, 2)), "float32")
+    y = tf.constant([0, 1, 2, 2, 1, 0])
+    phi = _numpy(keras.Model(d.inputs[0], d.get_layer("logit").input)(x))
+    w, b = (_numpy(v) for v in d.get_layer("logit").weights)
+    table = _numpy(d.get_layer("projection_embedding").embeddings)
+    w_aux, b_aux = (_numpy(v) for v in d.get_layer("auxiliary_logits").weights)
+    out = _numpy(d([x, y]))
+    expected_adv = phi @ w + b + np.sum(table[_numpy(y)] * phi, axis=1, keepdims=True)
+    np.testing.assert_allclose(out[:, :1], expected_adv, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(out[:, 1:], phi @ w_aux + b_aux, rtol=1e-5, atol=1e-5)
+    d.save(tmp_path / "d.keras")
+    loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
+    np.testing.assert_allclose(_numpy(loaded([x, y])), out, atol=1e-6)
+
+    g = models.MLPGenerator(latent_dim=4, output_shape=(2,), num_classes=3, hidden_units=(8,))
+    trainer = ACGANTrainer(g.build(), d, class_weight=2.0, fake_class_weight=0.0, seed=0)
+    assert trainer.discriminator is d  # used as it is: its labels are the requested classes
+    fake = tf.constant(rng.standard_normal((6, 2)), "float32")
+    d_loss, d_logs = trainer.discriminator_loss(x, fake, y)
+    np.testing.assert_allclose(d_logs["d_real"], out[:, :1], rtol=1e-5)
+    np.testing.assert_allclose(d_logs["d_fake"], _numpy(d([fake, y]))[:, :1], rtol=1e-5)
+    adv = trainer.loss_fn.discriminator(out[:, :1], d_logs["d_fake"], reduction="none")
+    real_ce = tf.nn.sparse_softmax_cross_entropy_with_logits(y, out[:, 1:])  # fakes: weight 0
+    np.testing.assert_allclose(d_loss, adv + 2.0 * real_ce, rtol=1e-5)
+    other = tf.constant([1, 2, 0, 0, 2, 1])
+    _, g_logs = trainer.generator_loss(fake, other)
+    ce = tf.nn.sparse_softmax_cross_entropy_with_logits(other, _numpy(d([fake, other]))[:, 1:])
+    np.testing.assert_allclose(g_logs["g_class"], ce, rtol=1e-5)
+    assert not np.allclose(_numpy(trainer.discriminate(fake, other)), d_logs["d_fake"])
+    with pytest.raises(ValueError, match="label-conditioned"):
+        trainer.discriminate(fake)
+    with pytest.raises(TypeError, match="conditioning='projection'"):
+        auxiliary_head_discriminator(models.MLPDiscriminator(input_shape=(2,), num_classes=3), 3)
 
 
 def test_acgan_and_infogan_errors() -> None:

@@ -8,7 +8,6 @@ auxiliary head's logits after it (`(batch, 1 + k)`), so any builder whose `head`
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import keras
@@ -20,52 +19,20 @@ from ganlib.losses import (
     acgan_generator_loss,
     mutual_information_penalty,
 )
-from ganlib.models import layers as L
-from ganlib.models.base import DiscriminatorBuilder
+from ganlib.models.auxiliary_head import auxiliary_head_discriminator
 from ganlib.trainer import GANTrainer
 
 __all__ = ["ACGANTrainer", "InfoGANTrainer", "auxiliary_head_discriminator"]
 
 
-def auxiliary_head_discriminator(builder: DiscriminatorBuilder, extra_outputs: int) -> keras.Model:
-    """Builds an unconditional discriminator whose head returns `1 + extra_outputs` logits.
-
-    Column 0 is the adversarial logit, the rest the auxiliary head (AC-GAN: class logits;
-    InfoGAN: code logits and means). Only the builder's `head` hook changes.
-
-    Example:
-        >>> from ganlib import models
-        >>> from ganlib.auxiliary_trainers import auxiliary_head_discriminator
-        >>> builder = models.DCGANDiscriminator(base_filters=8)
-        >>> auxiliary_head_discriminator(builder, 10).output_shape
-        (None, 11)
-    """
-    if not isinstance(builder, DiscriminatorBuilder) or builder.conditional:
-        raise TypeError(
-            "`builder` must be an unconditional DiscriminatorBuilder (the auxiliary head "
-            f"predicts the label). Received: {builder!r}"
-        )
-    if isinstance(extra_outputs, bool) or not isinstance(extra_outputs, int) or extra_outputs < 1:
-        raise ValueError(f"`extra_outputs` must be an int >= 1. Received: {extra_outputs!r}")
-    base = type(builder)
-
-    class _WithAuxiliaryHead(base):  # type: ignore[misc, valid-type]
-        def head(self, x: Any, labels: Any = None) -> Any:
-            if len(x.shape) > 2:
-                x = keras.layers.Flatten(name="features")(x)
-            return L.dense(1 + extra_outputs, spectral_norm=self.spectral_norm, name="logits")(x)
-
-    view = copy.copy(builder)
-    view.__class__ = _WithAuxiliaryHead
-    return view.build()
-
-
 def _accepting_labels(discriminator: keras.Model) -> keras.Model:
-    """A two-input view `[images, labels] -> D(images)` sharing D's weights (labels unused)."""
+    """D itself when it takes `[images, labels]`, else a two-input view sharing its weights."""
+    if len(discriminator.inputs) == 2:  # a projection discriminator: the label is used
+        return discriminator
     if len(discriminator.inputs) != 1:
         raise ValueError(
-            "The AC-GAN discriminator takes images only (its classifier head predicts the "
-            f"label). Received a model with {len(discriminator.inputs)} inputs"
+            "The AC-GAN discriminator takes images (or `[images, labels]` for a projection "
+            f"discriminator). Received a model with {len(discriminator.inputs)} inputs"
         )
     images = keras.Input(tuple(discriminator.inputs[0].shape[1:]), name="images")
     labels = keras.Input((), dtype="int32", name="labels")
@@ -76,12 +43,14 @@ class ACGANTrainer(GANTrainer):
     """AC-GAN (Odena et al. 2017): D also classifies, G is rewarded for its requested class.
 
     `generator` is conditional (`[z, labels]`, e.g. `DCGANGenerator(num_classes=10)`);
-    `discriminator` takes images only and returns `(batch, 1 + num_classes)`: the adversarial
-    logit, then class logits. D loss: adversarial + `class_weight *
-    acgan_discriminator_loss` (real and generated images classified; `fake_class_weight`
-    scales the generated images' part: 1 as in the paper, 0 for a classifier that learns from
-    real images only); G loss: adversarial + `class_weight * acgan_generator_loss`. Train
-    with `fit(x, labels)`.
+    `discriminator` returns `(batch, 1 + num_classes)`: the adversarial logit, then class
+    logits. It takes images only, or `[images, labels]` when its adversarial logit is
+    label-conditioned (a projection discriminator from `auxiliary_head_discriminator`; it
+    gets the class each image is real for or was generated for). D loss: adversarial +
+    `class_weight * acgan_discriminator_loss` (real and generated images classified;
+    `fake_class_weight` scales the generated images' part: 1 as in the paper, 0 for a
+    classifier that learns from real images only); G loss: adversarial + `class_weight *
+    acgan_generator_loss`. Train with `fit(x, labels)`.
 
     Example:
         >>> import keras, numpy as np
@@ -107,6 +76,7 @@ class ACGANTrainer(GANTrainer):
         **kwargs: Any,
     ) -> None:
         super().__init__(generator, _accepting_labels(discriminator), loss=loss, **kwargs)
+        self.discriminator_takes_labels = len(discriminator.inputs) == 2
         assert self.num_classes is not None
         width = self.discriminator.outputs[0].shape[-1]
         if width != 1 + self.num_classes:
@@ -125,22 +95,31 @@ class ACGANTrainer(GANTrainer):
         self.track_metric("g_class")
 
     def discriminate(self, x: tf.Tensor, labels: Any = None, training: bool = True) -> tf.Tensor:
-        """The adversarial logit `(batch, 1)` (the class logits: `classify`)."""
-        return self.discriminate_all(x, training)[:, :1]
+        """The adversarial logit `(batch, 1)` (all of D's output: `discriminate_all`)."""
+        return self.discriminate_all(x, labels, training)[:, :1]
 
-    def discriminate_all(self, x: tf.Tensor, training: bool = True) -> tf.Tensor:
-        """D's whole float32 output `(batch, 1 + num_classes)`."""
-        zeros = tf.zeros(tf.shape(x)[:1], "int32")
-        return tf.cast(self.discriminator([x, zeros], training=training), "float32")
+    def discriminate_all(
+        self, x: tf.Tensor, labels: Any = None, training: bool = True
+    ) -> tf.Tensor:
+        """D's whole float32 output `(batch, 1 + num_classes)`.
+
+        `labels` reach D only when it takes them (projection); otherwise they are ignored.
+        """
+        if not self.discriminator_takes_labels:
+            labels = tf.zeros(tf.shape(x)[:1], "int32")
+        elif labels is None:
+            raise ValueError("This AC-GAN discriminator is label-conditioned: pass `labels`.")
+        labels = self._labels_for(self.discriminator, labels)
+        return tf.cast(self.discriminator([x, labels], training=training), "float32")
 
     def discriminator_loss(
         self, real: tf.Tensor, fake: tf.Tensor, labels: tf.Tensor | None = None
     ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
         """Adversarial D loss plus `class_weight` times the classifier's loss on both batches."""
-        real_out = self.discriminate_all(self.discriminator_input(real))
-        fake_out = self.discriminate_all(self.discriminator_input(fake))
-        adv = self.loss_fn.discriminator(real_out[:, :1], fake_out[:, :1], reduction="none")
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
+        real_out = self.discriminate_all(self.discriminator_input(real), labels)
+        fake_out = self.discriminate_all(self.discriminator_input(fake), labels)
+        adv = self.loss_fn.discriminator(real_out[:, :1], fake_out[:, :1], reduction="none")
         cls = acgan_discriminator_loss(
             real_out[:, 1:],
             fake_out[:, 1:],
@@ -162,9 +141,9 @@ class ACGANTrainer(GANTrainer):
 
         One D pass on `fake` gives both terms (column 0 and the class logits).
         """
-        fake_out = self.discriminate_all(self.discriminator_input(fake))
-        adv = adversarial_generator_loss(self, fake_out[:, :1], real, real_labels)
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
+        fake_out = self.discriminate_all(self.discriminator_input(fake), labels)
+        adv = adversarial_generator_loss(self, fake_out[:, :1], real, real_labels)
         cls = acgan_generator_loss(fake_out[:, 1:], labels, reduction="none")
         return adv + self.class_weight * cls, {"g_class": cls}
 
