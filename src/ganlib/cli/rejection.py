@@ -32,7 +32,8 @@ REJECTION_METHODS = ("drs", "mh")
 """`--rejection` choices: discriminator rejection sampling, Metropolis-Hastings GAN."""
 MAX_PROPOSALS_PER_SAMPLE = 2000
 """`--rejection drs` gives up (exit code 2) after this many proposals per requested sample (a
-refined discriminator keeps 0.2-0.4% of the grid recipe's proposals, docs/benchmarks.md)."""
+refined discriminator kept 0.08-1.44% of the grid recipe's proposals over ten seeds,
+docs/benchmarks.md)."""
 REFINE_FAKES = 100_000
 """Generated samples the discriminator is refined against (`--rejection-refine`)."""
 ASCENT_STEP_SIZE = 5e-3
