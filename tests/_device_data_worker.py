@@ -1,18 +1,13 @@
-"""Subprocess entry point of tests/test_device_data.py (not a test module).
+"""The `DeviceData` part of tests/_two_devices.py (not a test module).
 
-python tests/_device_data_worker.py OUT.npz
-    With 2 logical CPU devices: trains a tiny conditional GAN from a shuffled
-    `DeviceData` on one device, then under `MirroredStrategy` over both with the same
-    global batch, and writes both runs' final weights (`single/...`, `mirrored/...`).
+`two_devices(mirrored)` trains a tiny conditional GAN from a shuffled `DeviceData` on one
+device, then under `mirrored` (two replicas) with the same global batch, and returns both
+runs' final weights and data positions (`single/...`, `mirrored/...`).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Any
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import tensorflow as tf
@@ -31,19 +26,12 @@ def train(strategy: tf.distribute.Strategy) -> Any:
     return trainer
 
 
-def main(out: str) -> None:
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+def two_devices(mirrored: tf.distribute.Strategy) -> dict[str, np.ndarray]:
     single = train(tf.distribute.OneDeviceStrategy("/cpu:0"))
-    mirrored = train(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
     arrays = {}
-    for prefix, trainer in (("single", single), ("mirrored", mirrored)):
+    for prefix, trainer in (("single", single), ("mirrored", train(mirrored))):
         for net in ("generator", "discriminator"):
             for i, w in enumerate(getattr(trainer, net).weights):
                 arrays[f"{prefix}/{net}/{i}"] = np.array(w.numpy())
         arrays[f"{prefix}/position"] = np.array(trainer.data_position.numpy())
-    np.savez(out, **arrays)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])
+    return arrays

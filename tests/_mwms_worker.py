@@ -1,16 +1,10 @@
 """Subprocess entry point of tests/test_distribute.py (not a test module).
 
-Each mode runs in a fresh interpreter so that device configuration (logical CPU devices,
-`TF_CONFIG`) happens before TensorFlow initialises its runtime, without disturbing the
-other tests' process.
+Runs in a fresh interpreter so that `TF_CONFIG` is read before TensorFlow initialises its
+runtime, without disturbing the other tests' process (`two_devices` is run by
+tests/_two_devices.py).
 
-    python tests/_mwms_worker.py mirrored OUT.npz
-        Trains the tiny GAN twice in one process with 2 logical CPU devices: on one device,
-        then under `MirroredStrategy` over both, with the same global batch. Writes the
-        initial weights (`initial/...`) and the final weights and logs of both runs
-        (`single/...`, `mirrored/...`).
-
-    TF_CONFIG=... python tests/_mwms_worker.py worker OUT_DIR
+    TF_CONFIG=... python tests/_mwms_worker.py OUT_DIR
         One worker of a `MultiWorkerMirroredStrategy` cluster. Trains the tiny GAN with
         `SampleGrid` and `GANCheckpoint` writing under OUT_DIR/files, then writes its final
         weights to OUT_DIR/weights.npz.
@@ -87,17 +81,14 @@ def arrays(prefix: str, trainer: Any, logs: dict[str, list[float]]) -> dict[str,
     return out
 
 
-def mirrored(out: Path) -> None:
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    tf.config.set_logical_device_configuration(
-        cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
-    )
+def two_devices(mirrored: tf.distribute.Strategy) -> dict[str, np.ndarray]:
+    """For tests/_two_devices.py: the tiny GAN on one device, then under `mirrored` (two
+    replicas), with the same global batches: the initial weights (`initial/...`) and both
+    runs' final weights and logs (`single/...`, `mirrored/...`)."""
     single = train(tf.distribute.OneDeviceStrategy("/cpu:0"))
     initial = arrays("initial", make_trainer(), {})  # where both runs start
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    assert strategy.num_replicas_in_sync == 2
-    multi = train(strategy)
-    np.savez(out, **initial, **arrays("single", *single), **arrays("mirrored", *multi))
+    multi = train(mirrored)
+    return {**initial, **arrays("single", *single), **arrays("mirrored", *multi)}
 
 
 def worker(out_dir: Path) -> None:
@@ -124,10 +115,4 @@ def worker(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    mode, target = sys.argv[1], Path(sys.argv[2])
-    if mode == "mirrored":
-        mirrored(target)
-    elif mode == "worker":
-        worker(target)
-    else:
-        raise SystemExit(f"unknown mode {mode!r}; expected 'mirrored' or 'worker'")
+    worker(Path(sys.argv[1]))

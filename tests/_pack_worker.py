@@ -1,21 +1,13 @@
-"""Subprocess entry point of tests/test_trainer_quality.py (not a test module).
+"""The packing part of tests/_two_devices.py (not a test module).
 
-    python tests/_pack_worker.py OUT.npz
-
-Trains a packed (pack=2) GAN with an R1 penalty for 3 steps on one device, then under
-`MirroredStrategy` over 2 logical CPU devices with the same global batches, and writes the
-final weights and logs of both runs (`single/...`, `mirrored/...`). Logical devices must be set
-before TensorFlow initialises, hence a fresh interpreter.
+`two_devices(mirrored)` trains a packed (pack=2) GAN with an R1 penalty for 3 steps on one
+device, then under `mirrored` (two replicas) with the same global batches, and returns the
+final weights and logs of both runs (`single/...`, `mirrored/...`).
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
 from typing import Any
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import tensorflow as tf
@@ -45,13 +37,7 @@ def train(strategy: tf.distribute.Strategy) -> dict[str, np.ndarray]:
     return out
 
 
-if __name__ == "__main__":
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    tf.config.set_logical_device_configuration(
-        cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
-    )
-    single = train(tf.distribute.OneDeviceStrategy("/cpu:0"))
-    mirrored = train(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
-    result = {f"single/{k}": v for k, v in single.items()}
-    result.update({f"mirrored/{k}": v for k, v in mirrored.items()})
-    np.savez(Path(sys.argv[1]), **result)
+def two_devices(mirrored: tf.distribute.Strategy) -> dict[str, np.ndarray]:
+    result = {f"single/{k}": v for k, v in train(tf.distribute.OneDeviceStrategy("/cpu:0")).items()}
+    result.update({f"mirrored/{k}": v for k, v in train(mirrored).items()})
+    return result

@@ -1,25 +1,19 @@
-"""Subprocess entry point of tests/test_translation_scaling.py (not a test module).
+"""The translation part of tests/_two_devices.py, and tiny translation networks (not a test
+module).
 
-    python tests/_translation_worker.py OUT.npz
-
-With 2 logical CPU devices (set before TensorFlow initialises, hence a fresh interpreter),
-trains `TranslationTrainer` (U-Net + PatchGAN) and `CycleGANTrainer` (ResNet generators +
-PatchGANs) for 3 steps on 16x16 images, once on one device and once under `MirroredStrategy`
-over both, from the same initial weights, with the same global batches (4, 4, 2: the last one
-splits 1 + 1). Writes, per trainer kind and run, the weights of every network, the logs and
-the step counter (`{kind}/{run}/...`), plus the initial weights (`{kind}/initial/...`).
+`two_devices(mirrored)` trains `TranslationTrainer` (U-Net + PatchGAN) and `CycleGANTrainer`
+(`tiny_translator`s + `tiny_critic`s) for 3 steps on 16x16 images, once on one device and once
+under `mirrored` (two replicas), from the same initial weights, with the same global batches
+(4, 4, 2: the last one splits 1 + 1). Returns, per trainer kind and run, the weights of every
+network, the logs and the step counter (`{kind}/{run}/...`), plus the initial weights
+(`{kind}/initial/...`).
 SGD, not Adam: Adam turns the float noise of a gradient that is zero in exact arithmetic
 (a convolution bias before instance normalization) into a full-size step.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
 from typing import Any
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import tensorflow as tf
@@ -34,6 +28,41 @@ def images(seed: int) -> np.ndarray:
     """Smooth random images in (-1, 1): 4x4 noise upsampled to 16x16."""
     small = np.random.default_rng(seed).standard_normal((SAMPLES, 4, 4, 1))
     return np.tanh(small.repeat(4, axis=1).repeat(4, axis=2)).astype("float32")
+
+
+def tiny_translator(side: int) -> Any:
+    """A two-convolution image-to-image generator with instance normalization: the smallest
+    network the translation trainers accept. Tracing a CycleGAN step over four ResNet/PatchGAN
+    builds cost 12-20 s of CPU; the builders have their own tests (test_models_translation)."""
+    import keras
+
+    from ganlib.models.translation import normalization
+
+    return keras.Sequential(
+        [
+            keras.Input((side, side, 1)),
+            keras.layers.Conv2D(4, 3, padding="same"),
+            normalization("instance", name="norm"),
+            keras.layers.ReLU(),
+            keras.layers.Conv2D(1, 3, padding="same"),
+            keras.layers.Activation("tanh", dtype="float32"),
+        ]
+    )
+
+
+def tiny_critic(side: int, channels: int = 1) -> Any:
+    """A two-convolution patch discriminator (a 2x2 grid of logits for 16x16 inputs)."""
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.Input((side, side, channels)),
+            keras.layers.Conv2D(4, 4, strides=2, padding="same"),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Conv2D(1, 4, strides=4, padding="same"),
+            keras.layers.Activation("linear", dtype="float32"),
+        ]
+    )
 
 
 def make_trainer(kind: str) -> Any:
@@ -51,17 +80,14 @@ def make_trainer(kind: str) -> Any:
         ).build()
         trainer: Any = TranslationTrainer(g, d, reconstruction_weight=10.0, seed=1)
     else:
-
-        def generator() -> Any:
-            return models.ResNetGenerator(input_shape=shape, base_filters=4, num_blocks=1).build()
-
-        def critic() -> Any:
-            return models.PatchGANDiscriminator(
-                input_shape=shape, base_filters=4, num_downsamplings=2
-            ).build()
-
         # a pool larger than the run: while it fills it returns its input on every replica
-        trainer = CycleGANTrainer(generator(), generator(), critic(), critic(), seed=1)
+        networks = (
+            tiny_translator(SIDE),
+            tiny_translator(SIDE),
+            tiny_critic(SIDE),
+            tiny_critic(SIDE),
+        )
+        trainer = CycleGANTrainer(*networks, seed=1)
     trainer.compile(keras.optimizers.SGD(LR), keras.optimizers.SGD(LR))
     return trainer
 
@@ -93,13 +119,7 @@ def train(kind: str, strategy: tf.distribute.Strategy) -> tuple[Any, dict[str, l
     return trainer, history.history
 
 
-def main(out: Path) -> None:
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    tf.config.set_logical_device_configuration(
-        cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
-    )
-    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    assert mirrored.num_replicas_in_sync == 2
+def two_devices(mirrored: tf.distribute.Strategy) -> dict[str, np.ndarray]:
     results: dict[str, np.ndarray] = {}
     for kind in ("paired", "cycle"):
         results.update(arrays(f"{kind}/initial", make_trainer(kind), {}))
@@ -107,8 +127,4 @@ def main(out: Path) -> None:
             arrays(f"{kind}/single", *train(kind, tf.distribute.OneDeviceStrategy("/cpu:0")))
         )
         results.update(arrays(f"{kind}/mirrored", *train(kind, mirrored)))
-    np.savez(out, **results)
-
-
-if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    return results

@@ -8,8 +8,6 @@ their samples; `validation_data`; and N replicas training like one device.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import keras
@@ -18,8 +16,6 @@ import pytest
 import tensorflow as tf
 
 from ganlib import GANTrainer, callbacks, data, models
-
-WORKER = Path(__file__).with_name("_device_data_worker.py")
 
 
 def _trainer(seed: int = 0, conditional: bool = False, **compile_kwargs: object) -> GANTrainer:
@@ -143,23 +139,3 @@ def test_device_data_checks_its_arguments() -> None:
     trainer = _trainer()
     with pytest.raises(ValueError, match="shape"):
         trainer.fit(data.DeviceData(np.zeros((8, 3), "float32"), batch_size=4), verbose=0)
-
-
-@pytest.mark.slow
-def test_mirrored_replicas_draw_their_rows_and_train_like_one_device(tmp_path: Path) -> None:
-    out = tmp_path / "device.npz"
-    env = {"PYTHONPATH": ":".join(sys.path), "CUDA_VISIBLE_DEVICES": ""}
-    proc = subprocess.run(
-        [sys.executable, str(WORKER), str(out)],
-        env={**__import__("os").environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    results = np.load(out)
-    single = {k[7:]: results[k] for k in results.files if k.startswith("single/")}
-    mirrored = {k[9:]: results[k] for k in results.files if k.startswith("mirrored/")}
-    assert single.keys() == mirrored.keys() and int(single["position"]) == 4
-    for name in single:  # float32 summation order of the cross-replica gradient sum
-        np.testing.assert_allclose(mirrored[name], single[name], atol=1e-5, err_msg=name)
