@@ -16,13 +16,15 @@ Training is budgeted in steps (the machine is shared); wall time and load are pr
 `--ema DECAY` trains with a `GeneratorEMA` and also scores its weights (paired: the pix2pix
 row uses them), `--lr` sets Adam's learning rate (G and D, and the L1-only U-Net; `--g-lr`
 the generator's alone), `--lr-decay` decays both linearly to 0 over `--steps`,
-`--truncation PSI` adds an AC-GAN row for truncated noise (`sample(truncation=PSI)`),
-`--fake-class-weight` is `ACGANTrainer(fake_class_weight=...)`, `--projection` adds the
-projection term to D's adversarial logit (`conditioning="projection"`), `--probe N` scores
-1,000 AC-GAN samples every N steps (training unchanged), `--info-weight` and
-`--continuous` are InfoGAN's MI weight and number of continuous codes. AC-GAN rows name the
-worst-scored class and give FID, precision and recall (k = 3) against the 10,000 real images
-in the shipped classifier's 128-d feature space (the diversity that truncation costs).
+`--truncation PSI` adds an AC-GAN or InfoGAN row for truncated noise (`sample(truncation=PSI)`,
+`generate_codes(truncation=PSI)`), `--fake-class-weight` is
+`ACGANTrainer(fake_class_weight=...)`, `--projection` adds the projection term to D's
+adversarial logit (`conditioning="projection"`), `--probe N` scores 1,000 AC-GAN or InfoGAN
+samples every N steps (training unchanged), `--info-weight` and `--continuous` are InfoGAN's MI
+weight and number of continuous codes, `--d-filters` InfoGAN's D width (default `--filters`).
+AC-GAN rows name the worst-scored class and give FID, precision and recall (k = 3) against the
+10,000 real images in the shipped classifier's 128-d feature space (the diversity that
+truncation costs).
 Commands behind docs/translation.md and docs/benchmarks.md, and the smoke test:
     nice -n 5 python benchmarks/translation.py paired --steps 2000 --filters 16 --lr 1e-3
     nice -n 5 python benchmarks/translation.py unpaired --steps 1500
@@ -342,21 +344,55 @@ def acgan(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _best_permutation(codes: Any, predicted: Any) -> tuple[float, dict[int, int]]:
+    """Accuracy of the best one-to-one code -> digit map (`linear_sum_assignment`), and the map."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    confusion = np.zeros((10, 10))
+    np.add.at(confusion, (codes, predicted), 1)
+    rows_idx, cols_idx = linear_sum_assignment(-confusion)
+    best = float(confusion[rows_idx, cols_idx].sum() / len(codes))
+    return best, {int(r): int(c) for r, c in zip(rows_idx, cols_idx, strict=True)}
+
+
+def _code_probe(every: int, truncation: float | None) -> Any:
+    """Every `every` steps: best-permutation accuracy on 1,000 InfoGAN samples (100 per code).
+
+    `generate_codes` draws its own noise (seed 2), so the probe leaves training unchanged.
+    """
+    import keras
+    import numpy as np
+
+    codes = np.arange(1000) % 10
+
+    class Probe(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+            if (batch + 1) % every == 0:
+                shown = []
+                for psi in [None, truncation][: 1 + bool(truncation)]:
+                    drawn = self.model.generate_codes(codes, seed=2, truncation=psi, use_ema=False)
+                    best = _best_permutation(codes, _predict(drawn))[0]
+                    shown.append(f"{best:.3f}" + (f" (truncation {psi:g})" if psi else ""))
+                print(f"  probe step {batch + 1}: {', '.join(shown)}", flush=True)
+
+    return Probe()
+
+
 def infogan(args: argparse.Namespace) -> dict[str, Any]:
     import keras
     import numpy as np
     import tensorflow as tf
-    from scipy.optimize import linear_sum_assignment
 
     from ganlib import models
     from ganlib.auxiliary_trainers import InfoGANTrainer, auxiliary_head_discriminator
-    from ganlib.metrics.classifier import mnist_classifier
 
     keras.utils.set_random_seed(args.seed)
     x, _ = _mnist_for_gan(args)
     g = models.DCGANGenerator(latent_dim=64, base_filters=args.filters).build()
     d = auxiliary_head_discriminator(
-        models.DCGANDiscriminator(base_filters=args.filters), 10 + args.continuous
+        models.DCGANDiscriminator(base_filters=args.d_filters or args.filters),
+        10 + args.continuous,
     )
     trainer = InfoGANTrainer(
         g, d, num_categories=10, num_continuous=args.continuous, info_weight=args.info_weight,
@@ -364,20 +400,32 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
     )  # fmt: skip
     trainer.compile(*_optimizers(args))
     stream = tf.data.Dataset.from_tensor_slices(x).shuffle(len(x), seed=args.seed)
-    wall = _fit_steps(trainer, stream.repeat().batch(args.batch_size), args.steps, args.quick)
+    probe = [_code_probe(args.probe, args.truncation)] if args.probe else []
+    batches = stream.repeat().batch(args.batch_size)
+    wall = _fit_steps(trainer, batches, args.steps, args.quick, [*_ema(args), *probe])
     per_code = 20 if args.quick else 1000
     codes = np.repeat(np.arange(10), per_code)
-    images = np.concatenate(
-        [trainer.generate_codes(codes[i : i + 500], seed=i) for i in range(0, len(codes), 500)]
-    )
-    predicted = np.asarray(mnist_classifier().predict(images, verbose=0, batch_size=500))
-    confusion = np.zeros((10, 10))
-    np.add.at(confusion, (codes, predicted.argmax(axis=1)), 1)
-    rows_idx, cols_idx = linear_sum_assignment(-confusion)
-    best = float(confusion[rows_idx, cols_idx].sum() / len(codes))
-    mapping = {int(r): int(c) for r, c in zip(rows_idx, cols_idx, strict=True)}
+    runs = [("InfoGAN categorical code -> digit (best permutation)", False, None)]
+    if args.ema:
+        runs.append(("same, EMA weights", True, None))
+    if args.truncation:
+        weights = "EMA weights, " if args.ema else ""
+        runs.append(
+            (f"same, {weights}truncation {args.truncation:g}", bool(args.ema), args.truncation)
+        )
+    rows, mapping = [], {}
+    for name, use_ema, psi in runs:
+        images = np.concatenate(
+            [
+                trainer.generate_codes(codes[i : i + 500], seed=i, truncation=psi, use_ema=use_ema)
+                for i in range(0, len(codes), 500)
+            ]
+        )
+        best, found = _best_permutation(codes, _predict(images))
+        mapping = mapping or found
+        rows.append([name, best, len(codes)])
     return {
-        "rows": [["InfoGAN categorical code -> digit (best permutation)", best, len(codes)]],
+        "rows": rows,
         "headers": ["measure", "accuracy", "n"],
         "wall_s": {"infogan": wall},
         "n_test": len(codes),
@@ -391,6 +439,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--filters", type=int, default=32)
+    parser.add_argument(
+        "--d-filters", type=int, default=0, help="InfoGAN: D's base filters (0: --filters)"
+    )
     parser.add_argument("--blocks", type=int, default=3, help="ResNet blocks (unpaired)")
     parser.add_argument("--weight", type=float, default=100.0, help="L1 weight (paired)")
     parser.add_argument("--class-weight", type=float, default=1.0, help="AC-GAN class loss weight")
@@ -398,13 +449,13 @@ def main(argv: list[str] | None = None) -> int:
         "--fake-class-weight", type=float, default=1.0, help="AC-GAN: D's class loss on fakes"
     )
     parser.add_argument(
-        "--truncation", type=float, default=None, help="AC-GAN: also score truncated samples"
+        "--truncation", type=float, default=None, help="AC-GAN/InfoGAN: also score truncated"
     )
     parser.add_argument(
         "--projection", action="store_true", help="AC-GAN: projection discriminator"
     )
     parser.add_argument(
-        "--probe", type=int, default=0, help="AC-GAN: score 1,000 samples every N steps"
+        "--probe", type=int, default=0, help="AC-GAN/InfoGAN: score 1,000 samples every N steps"
     )
     parser.add_argument("--ema", type=float, default=0.0, help="GeneratorEMA decay (0: off)")
     parser.add_argument("--lr", type=float, default=2e-4, help="Adam learning rate (G and D)")

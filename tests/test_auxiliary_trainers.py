@@ -206,3 +206,34 @@ def test_infogan_d_step_runs_d_once_on_fakes_with_two_pass_gradients(fused: bool
     got, want = tape.gradient(loss, weights), tape_two.gradient(reference, weights)
     for new, old in zip(got, want, strict=True):
         np.testing.assert_allclose(new, old, rtol=1e-5, atol=1e-6)
+
+
+def test_infogan_generate_codes_truncation_continuous_and_ema() -> None:
+    from ganlib.callbacks import GeneratorEMA
+    from ganlib.sampling import truncated_normal
+
+    keras.utils.set_random_seed(0)
+    g = keras.Sequential(  # starts as the identity: the output shows the latent G received
+        [keras.Input((5,)), keras.layers.Dense(5, use_bias=False, kernel_initializer="identity")]
+    )
+    d = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1 + 3 + 1)])
+    trainer = InfoGANTrainer(g, d, num_categories=3, num_continuous=1, seed=0)
+    out = trainer.generate_codes([2, 0, 1], seed=1, truncation=0.3)
+    z = truncated_normal(np.random.default_rng(1), (3, 5), 0.3)
+    np.testing.assert_array_equal(out[:, :3], np.eye(3)[[2, 0, 1]])  # one-hot codes
+    np.testing.assert_array_equal(out[:, 3:], z[:, 3:])  # the truncated draws of `seed`
+    assert np.abs(out[:, 3:]).max() <= 0.3
+    plain = trainer.generate_codes([2, 0, 1], seed=1)
+    np.testing.assert_array_equal(plain[:, 3:], np.random.default_rng(1).standard_normal(
+        (3, 5)).astype("float32")[:, 3:])  # fmt: skip
+    chosen = trainer.generate_codes([0, 0], [[0.7], [-0.7]], seed=1, truncation=0.3)
+    np.testing.assert_allclose(chosen[:, 3], [0.7, -0.7], rtol=1e-6)
+    trainer.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), run_eagerly=True)
+    x = np.zeros((8, 5), "float32")
+    trainer.fit(x, batch_size=4, epochs=1, verbose=0, callbacks=[GeneratorEMA(0.99)])
+    raw = trainer.generate_codes([1], seed=2, use_ema=False)
+    latent = np.concatenate(
+        [np.eye(3)[[1]], truncated_normal(np.random.default_rng(2), (1, 5))[:, 3:]], 1
+    )
+    np.testing.assert_allclose(raw, g(latent.astype("float32")), rtol=1e-6)
+    assert np.abs(trainer.generate_codes([1], seed=2) - raw).max() > 1e-3  # EMA weights

@@ -20,6 +20,7 @@ from ganlib.losses import (
     mutual_information_penalty,
 )
 from ganlib.models.auxiliary_head import auxiliary_head_discriminator
+from ganlib.sampling.truncation import truncated_normal
 from ganlib.trainer import GANTrainer
 
 __all__ = ["ACGANTrainer", "InfoGANTrainer", "auxiliary_head_discriminator"]
@@ -176,6 +177,8 @@ class InfoGANTrainer(GANTrainer):
         ['d_fake', 'd_info', 'd_loss', 'd_real', 'g_info', 'g_loss']
         >>> trainer.generate_codes([0, 2], seed=0).shape
         (2, 4)
+        >>> trainer.generate_codes([1], [[0.5]], seed=0, truncation=0.5).shape
+        (1, 4)
     """
 
     def __init__(
@@ -276,9 +279,20 @@ class InfoGANTrainer(GANTrainer):
         return loss + self.info_weight * info, {"g_info": info}
 
     def generate_codes(
-        self, categories: Any, continuous: Any = None, seed: int | None = None
+        self,
+        categories: Any,
+        continuous: Any = None,
+        seed: int | None = None,
+        truncation: float | None = None,
+        use_ema: bool = True,
     ) -> Any:
-        """Images for chosen categorical codes (and continuous codes), other noise from `seed`."""
+        """Images for chosen categorical codes (and continuous codes), other noise from `seed`.
+
+        `truncation=psi` draws the other noise from N(0, 1) restricted to `[-psi, psi]`
+        (`ganlib.sampling.truncated_normal`, as `sample(truncation=...)` does); `None` draws
+        plain N(0, 1). G runs in inference mode, with the EMA weights when the trainer has them
+        (`GeneratorEMA`) unless `use_ema=False`.
+        """
         import numpy as np
 
         categories = np.asarray(categories, dtype="int64").reshape(-1)
@@ -286,12 +300,13 @@ class InfoGANTrainer(GANTrainer):
             raise ValueError(
                 f"`categories` must be in [0, {self.num_categories}). Received: {categories}"
             )
-        z = np.random.default_rng(seed).standard_normal((len(categories), self.latent_dim))
+        rng = np.random.default_rng(seed)
+        z = truncated_normal(rng, (len(categories), self.latent_dim), truncation)
         k, c = self.num_categories, self.num_continuous
         z[:, :k] = -10.0
         z[np.arange(len(categories)), categories] = 10.0
         if continuous is not None:
-            z[:, k : k + c] = np.asarray(continuous, dtype="float64").reshape(len(categories), c)
-        with self.ema_swapped():
-            out = self.generate(tf.constant(z.astype("float32")), training=False)
+            z[:, k : k + c] = np.asarray(continuous, dtype="float32").reshape(len(categories), c)
+        with self.ema_swapped(use_ema):
+            out = self.generate(tf.constant(z), training=False)
         return keras.ops.convert_to_numpy(out)
