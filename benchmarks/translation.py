@@ -21,7 +21,8 @@ the generator's alone), `--lr-decay` decays both linearly to 0 over `--steps`,
 `ACGANTrainer(fake_class_weight=...)`, `--projection` adds the projection term to D's
 adversarial logit (`conditioning="projection"`), `--probe N` scores 1,000 AC-GAN or InfoGAN
 samples every N steps (training unchanged), `--info-weight` and `--continuous` are InfoGAN's MI
-weight and number of continuous codes, `--d-filters` InfoGAN's D width (default `--filters`).
+weight and number of continuous codes, `--noise-scale` its `noise_scale` (the other noise's
+scale), `--d-filters` InfoGAN's D width (default `--filters`).
 AC-GAN rows name the worst-scored class and give FID, precision and recall (k = 3) against the
 10,000 real images in the shipped classifier's 128-d feature space (the diversity that
 truncation costs).
@@ -396,7 +397,7 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
     )
     trainer = InfoGANTrainer(
         g, d, num_categories=10, num_continuous=args.continuous, info_weight=args.info_weight,
-        seed=args.seed,
+        noise_scale=args.noise_scale, seed=args.seed,
     )  # fmt: skip
     trainer.compile(*_optimizers(args))
     stream = tf.data.Dataset.from_tensor_slices(x).shuffle(len(x), seed=args.seed)
@@ -465,6 +466,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--info-weight", type=float, default=1.0, help="InfoGAN MI weight")
     parser.add_argument("--continuous", type=int, default=2, help="InfoGAN continuous codes")
+    parser.add_argument(
+        "--noise-scale", type=float, default=1.0, help="InfoGAN: scale of G's other noise"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="smoke test: random data, 4 steps")
     parser.add_argument("--json", type=Path, default=None)

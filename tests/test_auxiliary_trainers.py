@@ -145,6 +145,8 @@ def test_acgan_and_infogan_errors() -> None:
         InfoGANTrainer(plain, d, num_categories=3, num_continuous=1)
     with pytest.raises(ValueError, match="fit in latent_dim"):
         InfoGANTrainer(plain, d, num_categories=5)
+    with pytest.raises(ValueError, match="noise_scale"):
+        InfoGANTrainer(plain, d, num_categories=3, noise_scale=0.0)
     with pytest.raises(TypeError, match="unconditional DiscriminatorBuilder"):
         auxiliary_head_discriminator(models.MLPDiscriminator(num_classes=3), 3)
 
@@ -228,6 +230,10 @@ def test_infogan_generate_codes_truncation_continuous_and_ema() -> None:
         (3, 5)).astype("float32")[:, 3:])  # fmt: skip
     chosen = trainer.generate_codes([0, 0], [[0.7], [-0.7]], seed=1, truncation=0.3)
     np.testing.assert_allclose(chosen[:, 3], [0.7, -0.7], rtol=1e-6)
+    scaled = InfoGANTrainer(g, d, num_categories=3, num_continuous=1, noise_scale=0.25, seed=0)
+    out = scaled.generate_codes([0, 0], [[0.7], [-0.7]], seed=1)  # codes kept, noise x 0.25
+    np.testing.assert_allclose(out[:, 3], [0.7, -0.7], rtol=1e-6)
+    np.testing.assert_allclose(out[:, 4], 0.25 * plain[:2, 4], rtol=1e-6)
     trainer.compile(keras.optimizers.Adam(0.1), keras.optimizers.Adam(0.1), run_eagerly=True)
     x = np.zeros((8, 5), "float32")
     trainer.fit(x, batch_size=4, epochs=1, verbose=0, callbacks=[GeneratorEMA(0.99)])

@@ -165,6 +165,9 @@ class InfoGANTrainer(GANTrainer):
     next `num_continuous` entries are continuous codes (N(0, 1)). `discriminator` returns
     `(batch, 1 + num_categories + num_continuous)`: the adversarial logit, the code logits,
     the code means. Both D (with Q) and G add `info_weight * mutual_information_penalty`.
+    The remaining (incompressible) noise reaches G multiplied by `noise_scale` (1: N(0, 1);
+    Chen et al. 2016 draw it from U(-1, 1), standard deviation 0.58). A smaller scale makes
+    the noise a weaker input than the code; with Adam it also learns proportionally slower.
 
     Example:
         >>> import keras, numpy as np
@@ -189,6 +192,7 @@ class InfoGANTrainer(GANTrainer):
         num_categories: int = 10,
         num_continuous: int = 0,
         info_weight: float = 1.0,
+        noise_scale: float = 1.0,
         **kwargs: Any,
     ) -> None:
         super().__init__(generator, discriminator, loss=loss, **kwargs)
@@ -220,19 +224,28 @@ class InfoGANTrainer(GANTrainer):
             )
         self.num_categories, self.num_continuous = num_categories, num_continuous
         self.info_weight = float(info_weight)
+        if isinstance(noise_scale, bool) or not float(noise_scale) > 0:
+            raise ValueError(f"`noise_scale` must be a number > 0. Received: {noise_scale!r}")
+        self.noise_scale = float(noise_scale)
         self._codes = _Codes()
         self.track_metric("d_info")
         self.track_metric("g_info")
 
     def generate(self, z: tf.Tensor, labels: Any = None, training: bool = True) -> Any:
-        """G on `z` with its first `num_categories` entries replaced by the one-hot code."""
+        """G on `z` with its first `num_categories` entries replaced by the one-hot code.
+
+        The entries after the codes are multiplied by `noise_scale`.
+        """
         k = self.num_categories
         z = tf.convert_to_tensor(z)
         if k:
             self._codes.categorical = tf.argmax(z[:, :k], axis=1, output_type=tf.int32)
             one_hot = tf.one_hot(self._codes.categorical, k, dtype=z.dtype)
             z = tf.concat([one_hot, z[:, k:]], axis=1)
-        self._codes.continuous = z[:, k : k + self.num_continuous]
+        c = k + self.num_continuous
+        self._codes.continuous = z[:, k:c]
+        if self.noise_scale != 1.0:
+            z = tf.concat([z[:, :c], z[:, c:] * tf.cast(self.noise_scale, z.dtype)], axis=1)
         return self.generator(z, training=training)
 
     def discriminate(self, x: tf.Tensor, labels: Any = None, training: bool = True) -> tf.Tensor:
