@@ -13,9 +13,7 @@ from ganlib import CycleGANTrainer, TranslationTrainer, callbacks, data, models
 
 def _paired(seed: int = 0, lr: float = 2e-4, **kwargs) -> TranslationTrainer:
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
-    g = models.UNetGenerator(base_filters=4).build()
-    d = models.PatchGANDiscriminator(input_shape=(28, 28, 2), base_filters=4).build()
-    trainer = TranslationTrainer(g, d, seed=seed, **kwargs)
+    trainer = TranslationTrainer(tiny_translator(28), tiny_critic(28, 2), seed=seed, **kwargs)
     trainer.compile(keras.optimizers.Adam(lr, beta_1=0.5), keras.optimizers.Adam(lr, beta_1=0.5))
     return trainer
 
