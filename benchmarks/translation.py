@@ -23,16 +23,16 @@ adversarial logit (`conditioning="projection"`), `--probe N` scores 1,000 AC-GAN
 samples every N steps (training unchanged), `--info-weight` and `--continuous` are InfoGAN's MI
 weight and number of continuous codes, `--noise-scale` its `noise_scale` (the other noise's
 scale), `--d-filters` InfoGAN's D width (default `--filters`).
-AC-GAN rows name the worst-scored class and give FID, precision and recall (k = 3) against the
-10,000 real images in the shipped classifier's 128-d feature space (the diversity that
-truncation costs).
+AC-GAN rows name the worst-scored class; AC-GAN and InfoGAN rows give FID, precision and
+recall (k = 3) against the 10,000 real images in the shipped classifier's 128-d feature space
+(the diversity that truncation, or a small `--noise-scale`, costs).
 Commands behind docs/translation.md and docs/benchmarks.md, and the smoke test:
     nice -n 5 python benchmarks/translation.py paired --steps 2000 --filters 16 --lr 1e-3
     nice -n 5 python benchmarks/translation.py unpaired --steps 1500
     nice -n 5 python benchmarks/translation.py acgan --steps 2500 --filters 16 --class-weight 2 \
         --fake-class-weight 0 --lr-decay --truncation 0.5
     nice -n 5 python benchmarks/translation.py infogan --steps 2500 --filters 16 --continuous 0 \
-        --g-lr 1e-3 --lr-decay
+        --g-lr 1e-3 --lr-decay --noise-scale 0.3 --probe 500 --truncation 0.5 --ema 0.999
     python benchmarks/translation.py acgan --quick --ema 0.9 --truncation 0.5
 """
 
@@ -415,6 +415,7 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
             (f"same, {weights}truncation {args.truncation:g}", bool(args.ema), args.truncation)
         )
     rows, mapping = [], {}
+    f_real = _features(x[: len(codes)])
     for name, use_ema, psi in runs:
         images = np.concatenate(
             [
@@ -424,10 +425,10 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
         )
         best, found = _best_permutation(codes, _predict(images))
         mapping = mapping or found
-        rows.append([name, best, len(codes)])
+        rows.append([name, best, len(codes), *_diversity(images, f_real)])
     return {
         "rows": rows,
-        "headers": ["measure", "accuracy", "n"],
+        "headers": ["measure", "accuracy", "n", "FID (clf)", "precision", "recall"],
         "wall_s": {"infogan": wall},
         "n_test": len(codes),
         "mapping": mapping,
