@@ -6,6 +6,7 @@ import csv
 import json
 import warnings
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
@@ -25,11 +26,11 @@ from ganlib.checkpoint import latest_checkpoint, list_checkpoints
 from ganlib.trainer import GANTrainer
 
 
-def point_trainer(g_lr: float = 1e-3, d_lr: float = 1e-3) -> GANTrainer:
+def point_trainer(g_lr: float = 1e-3, d_lr: float = 1e-3, **compile_kwargs: Any) -> GANTrainer:
     g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     d = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4), keras.layers.Dense(1)])
     trainer = GANTrainer(g, d, loss=losses.NonSaturating(), seed=0)
-    trainer.compile(keras.optimizers.Adam(g_lr), keras.optimizers.Adam(d_lr))
+    trainer.compile(keras.optimizers.Adam(g_lr), keras.optimizers.Adam(d_lr), **compile_kwargs)
     return trainer
 
 
@@ -159,9 +160,62 @@ def test_image_grid_maps_minus_one_to_zero_and_one_to_255() -> None:
         image_grid(images, rows=1, cols=1)
 
 
+def test_ema_with_several_steps_per_call_matches_single_steps_within_the_bound() -> None:
+    """20 steps, EMA decay 0.9: one step per call against the automatic 10 (the EMA no longer
+    forces single steps). Both EMAs follow their formula over the same weight trajectory, and
+    differ by no more than the bound that follows from the two formulas."""
+    decay, k = 0.9, 10
+
+    class Trajectory(keras.callbacks.Callback):
+        batch_hooks_per_execution = True
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.weights: list[list[np.ndarray]] = []
+
+        def on_train_begin(self, logs: Any = None) -> None:
+            self.weights.append(self.model.generator.get_weights())
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            self.weights.append(self.model.generator.get_weights())
+
+    runs = {}
+    for kwargs in ({"steps_per_execution": 1}, {}):
+        trainer = point_trainer(g_lr=0.05, d_lr=0.05, **kwargs)
+        ema, trajectory = GeneratorEMA(decay=decay), Trajectory()
+        trainer.fit(
+            points(320), batch_size=16, shuffle=False, callbacks=[ema, trajectory], verbose=0
+        )
+        runs[trainer.steps_per_execution] = ([v.numpy() for v in ema.variables], trajectory.weights)
+    (single, path), (several, calls) = runs[1], runs[k]
+    assert len(path) == 21 and len(calls) == 3  # start, then after each call
+    for i in range(len(single)):
+        w = [step[i] for step in path]
+        expected_single, expected_calls = w[0], w[0]
+        for t in range(1, 21):
+            expected_single = decay * expected_single + (1 - decay) * w[t]
+        for t in (10, 20):
+            expected_calls = decay**k * expected_calls + (1 - decay**k) * w[t]
+        np.testing.assert_allclose(calls[2][i], w[20], rtol=1e-5, atol=1e-6)  # same training
+        np.testing.assert_allclose(single[i], expected_single, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(several[i], expected_calls, rtol=1e-5, atol=1e-6)
+        # k single updates minus one update of decay**k: at most (1 - decay**k) * M within a
+        # call (M: the largest weight change inside it); the first call's gap decays by decay**k
+        m1, m2 = (max(np.abs(w[c] - w[t]).max() for t in range(c - k, c)) for c in (10, 20))
+        bound = (1 - decay**k) * (decay**k * m1 + m2)
+        assert 0 < np.abs(several[i] - single[i]).max() <= bound + 1e-6
+
+
 # ---------------------------------------------------------------- divergence
-def test_divergence_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path: Path) -> None:
-    trainer = point_trainer()
+@pytest.mark.parametrize(
+    ("kwargs", "batch", "step"), [({"steps_per_execution": 1}, 1, 6), ({}, 3, 8)]
+)
+def test_divergence_guard_stops_and_keeps_the_last_good_checkpoint(
+    tmp_path: Path, kwargs: dict[str, Any], batch: int, step: int
+) -> None:
+    """A NaN in the second batch of an epoch: caught after that step with one step per call,
+    at the end of the call (the 4-step epoch) with the automatic steps per call."""
+    trainer = point_trainer(**kwargs)
     trainer.fit(points(), batch_size=16, epochs=1, callbacks=[GANCheckpoint(tmp_path)], verbose=0)
     good = latest_checkpoint(tmp_path)
     assert good is not None
@@ -173,7 +227,9 @@ def test_divergence_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path: Pat
         history = trainer.fit(
             bad, batch_size=16, epochs=3, shuffle=False, callbacks=[guard, checkpoint], verbose=0
         )
-    assert guard.diverged_at == {"epoch": 0, "batch": 1, "step": 6}
+    assert trainer.steps_per_execution == (1 if kwargs else 10)
+    assert guard.diverged_at == {"epoch": 0, "batch": batch, "step": step}
+    assert int(trainer.step_counter.numpy()) == step
     assert guard.message is not None and "diverged" in guard.message
     assert len(history.history["d_loss"]) == 1
     assert checkpoint.refused == 1 and any("not finite" in str(w.message) for w in caught)
@@ -317,7 +373,7 @@ def test_divergence_guard_catches_non_finite_weights_while_losses_are_finite() -
     trainer.compile(keras.optimizers.Adam(float("nan")), keras.optimizers.Adam(1e-3))
     guard = DivergenceGuard(verbose=False)
     trainer.fit(points(), batch_size=16, epochs=2, callbacks=[guard], verbose=0)
-    assert guard.diverged_at == {"epoch": 0, "batch": 0, "step": 1}
+    assert guard.diverged_at == {"epoch": 0, "batch": 3, "step": 4}  # end of the first call
     assert guard.message is not None and "holds NaN/Inf" in guard.message
 
 

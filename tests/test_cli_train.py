@@ -114,6 +114,41 @@ def test_resume_matches_an_uninterrupted_run(points_run: Path, tmp_path: Path) -
         np.testing.assert_allclose(resumed[name], value, rtol=1e-5, atol=1e-6, err_msg=name)
 
 
+def test_train_runs_several_steps_per_call_and_stops_at_the_total(
+    points_run: Path, tmp_path: Path
+) -> None:
+    """No callback of `ganlib train` forces single steps; one steps-per-call value for the run
+    divides the steps per epoch (4) and the total (10), so the calls end at every epoch end and
+    at the total: 2 steps per call, calls ending at steps 2, 4, ..., 10."""
+    import keras
+
+    from ganlib import callbacks
+    from ganlib._fast_defaults import hooks_every_batch
+    from ganlib.cli._fitloop import fit_to_total
+    from ganlib.cli._setup import load_data, make_trainer
+    from ganlib.cli.config import RunConfig
+    from ganlib.cli.train import _train_callbacks
+
+    config = RunConfig.load(points_run)
+    loaded = load_data(config)
+    ema, guard = callbacks.GeneratorEMA(0.999), callbacks.DivergenceGuard(verbose=False)
+    used = _train_callbacks(tmp_path, loaded, config, ema, guard, tensorboard=False)
+    assert len(used) == 6 and not [c for c in used if hooks_every_batch(c)]
+
+    ends: list[int] = []
+
+    class CallEnds(keras.callbacks.Callback):
+        batch_hooks_per_execution = True
+
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            ends.append(int(self.model.step_counter.numpy()))
+
+    trainer = make_trainer(config)
+    _, epochs = fit_to_total(trainer, loaded.x, loaded.y, config, [*used, CallEnds()], guard)
+    assert (trainer.steps_per_execution, ends, epochs) == (2, [2, 4, 6, 8, 10], 3)
+    assert trainer.auto_steps_per_execution  # automatic again after the run
+
+
 def test_sample_writes_scatter_and_npz(
     points_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -18,6 +18,7 @@ from ganlib._fast_defaults import (
     avx512_in_cpuinfo,
     hooks_every_batch,
     only_cpus,
+    steps_per_execution_for_run,
     wants_xla,
 )
 
@@ -183,11 +184,37 @@ class _EpochOnly(keras.callbacks.Callback):
         (keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: None), True),
         (keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: None), False),
         (keras.callbacks.TerminateOnNaN(), True),
-        (callbacks.GeneratorEMA(0.99), True),
+        (callbacks.GeneratorEMA(0.99), False),  # counts the steps of each call
+        (callbacks.DivergenceGuard(), False),
+        (callbacks.AdaptiveAugmentation(), False),
+        (callbacks.GANCheckpoint("ckpt"), False),
+        (callbacks.GANCheckpoint("ckpt", every_steps=5), True),  # writes at exact multiples
+        (callbacks.SampleGrid("samples"), False),
+        (callbacks.SampleGrid("samples", every_steps=5), True),
+        (callbacks.TranslationGrid("grid", np.zeros((1, 4, 4, 1))), False),
+        (callbacks.TranslationGrid("grid", np.zeros((1, 4, 4, 1)), every_steps=5), True),
+        (keras.callbacks.CSVLogger("log.csv"), False),
     ],
 )
 def test_which_callbacks_keep_one_step_per_execution(callback: Any, every_batch: bool) -> None:
     assert hooks_every_batch(callback) is every_batch
+
+
+def test_one_pick_for_a_run_of_several_fit_calls() -> None:
+    trainer = GANTrainer(*_tiny_pair(), seed=0)
+    trainer.compile()
+    with steps_per_execution_for_run(trainer, [_PerExecution()], (196, 20_000, 0)) as steps:
+        assert steps == trainer.steps_per_execution == 4  # divides 196 and 20,000
+        _fit(trainer, 3)  # fit keeps it: 3 steps, no steps_per_epoch
+        assert trainer.steps_per_execution == 4
+    assert trainer.auto_steps_per_execution
+    with steps_per_execution_for_run(trainer, [_Counter()], (196, 20_000, 0)) as steps:
+        assert steps == 1
+    explicit = GANTrainer(*_tiny_pair(), seed=0)
+    explicit.compile(steps_per_execution=3)
+    with steps_per_execution_for_run(explicit, None, (20,)) as steps:
+        assert steps == 3
+    assert not explicit.auto_steps_per_execution
 
 
 def test_strategies_and_eager_runs_keep_one_step_per_execution() -> None:

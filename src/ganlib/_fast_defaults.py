@@ -9,8 +9,9 @@ docs/performance.md, "Fast defaults" and "DCGAN on a CPU".
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import keras
@@ -144,16 +145,37 @@ def resolve_compile(trainer: Any, kwargs: dict[str, Any]) -> bool:
     return "steps_per_execution" not in kwargs
 
 
-def pick_steps_per_execution(trainer: Any, fit_kwargs: dict[str, Any]) -> None:
+def pick_steps_per_execution(
+    trainer: Any, fit_kwargs: dict[str, Any], step_counts: Iterable[Any] = ()
+) -> None:
     """Before `fit`: sets `trainer.steps_per_execution` to `auto_steps_per_execution` for the
-    call's callbacks and step counts when `compile()` left it unset (a change retraces)."""
+    call's callbacks and step counts (and `step_counts`) when `compile()` left it unset (a
+    change retraces)."""
     if not getattr(trainer, "auto_steps_per_execution", False):
         return
     callbacks = fit_kwargs.get("callbacks")
     callbacks = getattr(callbacks, "callbacks", callbacks)  # a keras CallbackList
     distributed = getattr(trainer, "_distribute_strategy", None) is not None
-    counts = (fit_kwargs.get("steps_per_epoch"), fit_kwargs.get("validation_steps"))
+    counts = (fit_kwargs.get("steps_per_epoch"), fit_kwargs.get("validation_steps"), *step_counts)
     steps = auto_steps_per_execution(callbacks, bool(trainer.run_eagerly), distributed, counts)
     if steps != trainer.steps_per_execution:
         trainer.steps_per_execution = steps
         trainer.train_function = trainer.test_function = trainer.predict_function = None
+
+
+@contextlib.contextmanager
+def steps_per_execution_for_run(
+    trainer: Any, callbacks: Any, step_counts: Iterable[Any]
+) -> Iterator[int]:
+    """One automatic `steps_per_execution` for a run of several `fit` calls: picked once for
+    `callbacks` and `step_counts` (`pick_steps_per_execution`), kept by every `fit` inside the
+    block, automatic again after it. Yields the steps per call. With counts such as the steps
+    per epoch, the run's total and its start step, every call then ends on a multiple of the
+    steps per call, wherever the run was resumed (`ganlib.cli._fitloop`)."""
+    auto = bool(getattr(trainer, "auto_steps_per_execution", False))
+    pick_steps_per_execution(trainer, {"callbacks": callbacks}, step_counts)
+    trainer.auto_steps_per_execution = False
+    try:
+        yield int(trainer.steps_per_execution)
+    finally:
+        trainer.auto_steps_per_execution = auto

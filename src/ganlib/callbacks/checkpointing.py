@@ -13,6 +13,7 @@ import numpy as np
 
 from ganlib._compat import print_msg
 from ganlib._validation import optional_positive_int
+from ganlib.callbacks._per_execution import StepHookOptional
 from ganlib.checkpoint import latest_checkpoint, list_checkpoints, save_trainer, trainer_arrays
 from ganlib.distribute import is_chief
 from ganlib.state import TrainerState
@@ -20,7 +21,7 @@ from ganlib.state import TrainerState
 __all__ = ["GANCheckpoint"]
 
 
-class GANCheckpoint(keras.callbacks.Callback):
+class GANCheckpoint(StepHookOptional, keras.callbacks.Callback):
     """Saves everything needed to resume exactly, atomically, keeping the newest `keep`.
 
     Saves both networks, both optimizers, the trainer's RNG state and step, and the

@@ -35,12 +35,20 @@ class DivergenceGuard(keras.callbacks.Callback):
     back as `trainer.diverged` / `trainer.divergence`) so that `GANCheckpoint` writes no
     further checkpoint: the last good one stays the latest.
 
+    With `steps_per_execution=k` it checks once per call (`batch_hooks_per_execution = True`):
+    the logged losses are the epoch's running means, so a NaN/Inf loss at any step of the call
+    is still non-finite at its end, and the weights are checked at the call's end once
+    `check_every` steps have passed since the last check; `diverged_at` then names the call's
+    last step.
+
     Example:
         >>> from ganlib.callbacks import DivergenceGuard
         >>> guard = DivergenceGuard()
         >>> guard.diverged_at is None
         True
     """
+
+    batch_hooks_per_execution = True
 
     def __init__(
         self,

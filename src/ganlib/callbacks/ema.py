@@ -17,7 +17,10 @@ class GeneratorEMA(keras.callbacks.Callback):
     After each training step `t > start_step`: `ema <- decay * ema + (1 - decay) * w` for
     trainable weights; non-trainable weights (e.g. BatchNorm statistics) are copied. Up to
     `start_step` the EMA simply follows the weights. When one callback call covers `k` steps
-    (`steps_per_execution=k`), the update uses `decay**k`. Averaging generator weights:
+    (`steps_per_execution=k`), the update uses `decay**k` toward the weights after the k-th
+    step (so it does not force one step per call: `batch_hooks_per_execution = True`); the
+    result differs from k single updates by at most `1 - decay**k` times the largest change of
+    a weight within the call. Averaging generator weights:
     Yazici et al. 2019, "The Unusual Effectiveness of Averaging in GAN Training".
 
     The EMA weights belong to the trainer (`trainer.ema_weights`, created by
@@ -40,6 +43,8 @@ class GeneratorEMA(keras.callbacks.Callback):
         >>> len(averaged) == len(ema.variables)
         True
     """
+
+    batch_hooks_per_execution = True  # counts the steps each call covers (docs/callbacks.md)
 
     def __init__(self, decay: float = 0.999, start_step: int = 0) -> None:
         super().__init__()

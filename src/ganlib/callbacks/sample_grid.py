@@ -13,6 +13,7 @@ import tensorflow as tf
 
 from ganlib._atomic import write_bytes
 from ganlib._validation import optional_positive_int, positive_int
+from ganlib.callbacks._per_execution import StepHookOptional
 from ganlib.distribute import is_chief
 
 __all__ = ["SampleGrid", "image_grid", "image_summary", "write_png"]
@@ -88,7 +89,7 @@ def image_summary(tag: str, image: np.ndarray, step: int) -> None:
     tf.summary.write(tag, data, step=step, metadata=metadata)
 
 
-class SampleGrid(keras.callbacks.Callback):
+class SampleGrid(StepHookOptional, keras.callbacks.Callback):
     """Saves a grid of samples from fixed noise every `every_epochs` epochs (or `every_steps`).
 
     Files: `directory/samples_epoch_{epoch:04d}.png` (epochs counted from 1) or

@@ -8,6 +8,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from ganlib.callbacks._per_execution import StepHookOptional
 from ganlib.callbacks.sample_grid import image_grid, write_png
 from ganlib.distribute import is_chief
 
@@ -18,7 +19,7 @@ def _channels(images: np.ndarray, channels: int) -> np.ndarray:
     return np.repeat(images, channels, axis=-1) if images.shape[-1] == 1 < channels else images
 
 
-class TranslationGrid(keras.callbacks.Callback):
+class TranslationGrid(StepHookOptional, keras.callbacks.Callback):
     """Saves a grid with one row per fixed input: input | output | target (when given).
 
     Works with `TranslationTrainer` and `CycleGANTrainer` (anything with a `translate`

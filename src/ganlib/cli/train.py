@@ -216,6 +216,31 @@ def _tensorboard_callbacks(out: Path, loaded: LoadedData) -> list[Any]:
     ]
 
 
+def _train_callbacks(
+    out: Path, loaded: LoadedData, config: RunConfig, ema: Any, guard: Any, tensorboard: bool
+) -> list[Any]:
+    """The callbacks of `ganlib train`'s `fit` calls, in order. Without `tensorboard` none
+    hooks single batches (`ganlib._fast_defaults.hooks_every_batch`), so the trainer runs
+    several steps per call (docs/performance.md, "Fast defaults")."""
+    import keras
+
+    from ganlib import callbacks
+
+    if config.is_points:
+        sampler = _scatter_callback(out / SAMPLES_DIR, loaded.x[:2000])
+    else:
+        sampler = callbacks.SampleGrid(out / SAMPLES_DIR, every_epochs=1, n=64, seed=0)
+    return [
+        *([ema] if ema is not None else []),
+        stop_at_step(config.total_steps),
+        guard,
+        callbacks.GANCheckpoint(out / CHECKPOINT_DIR, every_epochs=1, keep=3),
+        *([sampler] if sampler is not None else []),
+        keras.callbacks.CSVLogger(str(out / METRICS_FILE), append=True),
+        *(_tensorboard_callbacks(out, loaded) if tensorboard else []),
+    ]
+
+
 def _trim_csv(path: Path, epochs: int) -> None:
     """Keeps the header and the rows of epochs before `epochs` (a resumed run redoes them)."""
     if not path.is_file():
@@ -271,7 +296,6 @@ def run_train(args: argparse.Namespace) -> int:
     keras.utils.set_random_seed(config.seed)
     trainer = make_trainer(config)
     ema = callbacks.GeneratorEMA(decay=0.999) if config.ema else None
-    checkpoints = out / CHECKPOINT_DIR
     if resume_from is not None:
         trainer.restore(resume_from)
     # Written once everything before training worked: a refused command leaves no run behind.
@@ -293,19 +317,8 @@ def run_train(args: argparse.Namespace) -> int:
         return 0
     _trim_csv(out / METRICS_FILE, done // config.steps_per_epoch)  # epochs fit_to_total redoes
     guard = callbacks.DivergenceGuard(verbose=False)
-    if config.is_points:
-        sampler = _scatter_callback(out / SAMPLES_DIR, loaded.x[:2000])
-    else:
-        sampler = callbacks.SampleGrid(out / SAMPLES_DIR, every_epochs=1, n=64, seed=0)
-    used = [
-        *([ema] if ema is not None else []),
-        stop_at_step(config.total_steps),
-        guard,
-        callbacks.GANCheckpoint(checkpoints, every_epochs=1, keep=3),
-        *([sampler] if sampler is not None else []),
-        keras.callbacks.CSVLogger(str(out / METRICS_FILE), append=True),
-        *(_tensorboard_callbacks(out, loaded) if getattr(args, "tensorboard", False) else []),
-    ]
+    tensorboard = bool(getattr(args, "tensorboard", False))
+    used = _train_callbacks(out, loaded, config, ema, guard, tensorboard)
     with warnings.catch_warnings():
         # After a divergence GANCheckpoint warns that it keeps the last good checkpoint; the
         # guard's one-line error below says so already.
