@@ -186,7 +186,7 @@ class _EpochOnly(keras.callbacks.Callback):
         (keras.callbacks.TerminateOnNaN(), True),
         (callbacks.GeneratorEMA(0.99), False),  # counts the steps of each call
         (callbacks.DivergenceGuard(), False),
-        (callbacks.AdaptiveAugmentation(), False),
+        (callbacks.AdaptiveAugmentation(), True),  # adjusts every `interval` steps
         (callbacks.GANCheckpoint("ckpt"), False),
         (callbacks.GANCheckpoint("ckpt", every_steps=5), True),  # writes at exact multiples
         (callbacks.SampleGrid("samples"), False),

@@ -20,10 +20,11 @@ class AdaptiveAugmentation(keras.callbacks.Callback):
     ``p += sign(r_t - target) * steps / ramp_steps``, clipped to [0, 1] (ADA, Karras et al.
     2020, arXiv:2006.06676: target 0.6, interval 4, 500k images from 0 to 1). ``p`` is the
     trainer's state (``trainer.augment_probability``), so `GANCheckpoint` saves and restores
-    it; the callback sets it only through ``trainer.set_augment_probability``. With
-    ``steps_per_execution=k`` it runs once per call (``batch_hooks_per_execution = True``): it
-    counts the call's steps from the batch index and the logs' running means, so each
-    adjustment covers at least ``interval`` steps and moves ``p`` in proportion to them.
+    it; the callback sets it only through ``trainer.set_augment_probability``. Left to the
+    automatic ``steps_per_execution`` it keeps one step per call, so ``p`` moves every
+    ``interval`` steps; with an explicit ``steps_per_execution=k`` it counts the call's steps
+    (batch index, running means of the logs) and adjusts once per call covering at least
+    ``interval`` steps.
 
     Example:
         >>> import numpy as np
@@ -38,8 +39,6 @@ class AdaptiveAugmentation(keras.callbacks.Callback):
         >>> 0.0 <= float(trainer.augment_probability.numpy()) <= 1.0
         True
     """
-
-    batch_hooks_per_execution = True
 
     def __init__(self, target: float = 0.6, interval: int = 4, ramp_steps: int = 5000) -> None:
         super().__init__()

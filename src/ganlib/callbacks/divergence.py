@@ -39,7 +39,7 @@ class DivergenceGuard(keras.callbacks.Callback):
     the logged losses are the epoch's running means, so a NaN/Inf loss at any step of the call
     is still non-finite at its end, and the weights are checked at the call's end once
     `check_every` steps have passed since the last check; `diverged_at` then names the call's
-    last step.
+    last step (its `batch` is the index Keras passes, that of a full call of k steps).
 
     Example:
         >>> from ganlib.callbacks import DivergenceGuard
