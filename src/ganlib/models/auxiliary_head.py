@@ -57,25 +57,13 @@ def auxiliary_head_discriminator(builder: DiscriminatorBuilder, extra_outputs: i
         def head(self, x: Any, labels: Any = None) -> Any:
             if len(x.shape) > 2:
                 x = keras.layers.Flatten(name="features")(x)
+            sn = self.spectral_norm
             if labels is None:
-                return L.dense(1 + extra_outputs, spectral_norm=self.spectral_norm, name="logits")(
-                    x
-                )
-            return _projected_logits(self, x, labels, extra_outputs)
+                return L.dense(1 + extra_outputs, spectral_norm=sn, name="logits")(x)
+            logit = self._logit(x, labels)  # Dense(1) + the projection term
+            auxiliary = L.dense(extra_outputs, spectral_norm=sn, name="auxiliary_logits")(x)
+            return keras.layers.Concatenate(name="logits")([logit, auxiliary])
 
     view = copy.copy(builder)
     view.__class__ = _WithAuxiliaryHead
     return view.build()
-
-
-def _projected_logits(builder: Any, phi: Any, labels: Any, extra_outputs: int) -> Any:
-    """`[Dense(1)(phi) + <embed(labels), phi>, Dense(extra_outputs)(phi)]`, concatenated."""
-    sn = builder.spectral_norm
-    logit = L.dense(1, spectral_norm=sn, name="logit")(phi)
-    embedded = L.label_embedding(
-        labels, builder.num_classes, int(phi.shape[-1]), name="projection_embedding"
-    )
-    inner = keras.layers.Dot(axes=1, name="projection")([phi, embedded])
-    logit = keras.layers.Add(name="projected_logit")([logit, inner])
-    auxiliary = L.dense(extra_outputs, spectral_norm=sn, name="auxiliary_logits")(phi)
-    return keras.layers.Concatenate(name="logits")([logit, auxiliary])

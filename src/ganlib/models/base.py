@@ -267,16 +267,22 @@ class DiscriminatorBuilder(_Builder):
             x = MinibatchStdDev(name="minibatch_stddev")(x)
         if len(x.shape) > 2:
             x = keras.layers.Flatten(name="features")(x)
-        logit = L.dense(1, spectral_norm=self.spectral_norm, name="logit")(x)
+        logit = self._logit(x, labels)
+        if self.output_activation is not None:
+            logit = keras.layers.Activation(self.output_activation, name="probability")(logit)
+        return logit
+
+    def _logit(self, phi: Tensor, labels: Tensor | None) -> Tensor:
+        """``Dense(1)(phi)``, plus ``<Embedding(num_classes, dim(phi))(y), phi>`` with
+        projection conditioning (shared with ``auxiliary_head_discriminator``)."""
+        logit = L.dense(1, spectral_norm=self.spectral_norm, name="logit")(phi)
         if labels is not None and self.conditioning == "projection":
             assert self.num_classes is not None
             embedded = L.label_embedding(
-                labels, self.num_classes, int(x.shape[-1]), name="projection_embedding"
+                labels, self.num_classes, int(phi.shape[-1]), name="projection_embedding"
             )
-            inner = keras.layers.Dot(axes=1, name="projection")([x, embedded])
+            inner = keras.layers.Dot(axes=1, name="projection")([phi, embedded])
             logit = keras.layers.Add(name="projected_logit")([logit, inner])
-        if self.output_activation is not None:
-            logit = keras.layers.Activation(self.output_activation, name="probability")(logit)
         return logit
 
     def build(self) -> keras.Model:
