@@ -150,6 +150,12 @@ def _progress(every: int) -> Any:
     return Progress()
 
 
+def _worst_class(hits: Any, labels: Any) -> tuple[int, float]:
+    """The class whose samples the classifier agrees with least, and that agreement."""
+    worst = min(range(10), key=lambda c: hits[labels == c].mean())
+    return worst, float(hits[labels == worst].mean())
+
+
 def _class_probe(every: int) -> Any:
     """Every `every` steps: agreement on 1,000 AC-GAN samples (100 per class, seed 2), printed.
 
@@ -165,9 +171,9 @@ def _class_probe(every: int) -> Any:
             if (batch + 1) % every == 0:
                 drawn = self.model.sample(1000, labels=labels, seed=2, use_ema=False)
                 hits = _predict(drawn) == labels
-                worst = min(range(10), key=lambda c: hits[labels == c].mean())
+                worst, share = _worst_class(hits, labels)
                 print(f"  probe step {batch + 1}: {hits.mean():.3f} (worst {worst}: "
-                      f"{hits[labels == worst].mean():.2f})", flush=True)  # fmt: skip
+                      f"{share:.2f})", flush=True)  # fmt: skip
 
     return Probe()
 
@@ -325,13 +331,13 @@ def acgan(args: argparse.Namespace) -> dict[str, Any]:
         drawn = trainer.sample(n, labels=labels, seed=1, use_ema=use_ema, truncation=psi)
         predicted = _predict(drawn)
         hits = predicted == labels
-        worst = min(range(10), key=lambda c: hits[labels == c].mean())
+        worst, share = _worst_class(hits, labels)
         per_class = " ".join(f"{c}:{hits[labels == c].mean():.3f}" for c in range(10))
         read_as = np.bincount(predicted[labels == worst], minlength=10)
         print(f"  {name}: per class {per_class}; class {worst} read as {read_as.tolist()}")
         fid, precision, recall = _diversity(drawn, f_real)
         rows.append(
-            [name, float(hits.mean()), f"{worst}: {hits[labels == worst].mean():.3f}", n, fid,
+            [name, float(hits.mean()), f"{worst}: {share:.3f}", n, fid,
              precision, recall]
         )  # fmt: skip
     rows.append(["real MNIST (its label)", _agreement(x[:n], y[:n]), "-", min(n, len(x))])

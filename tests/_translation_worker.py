@@ -80,13 +80,8 @@ def make_trainer(kind: str) -> Any:
         trainer: Any = TranslationTrainer(g, d, reconstruction_weight=10.0, seed=1)
     else:
         # a pool larger than the run: while it fills it returns its input on every replica
-        networks = (
-            tiny_translator(SIDE),
-            tiny_translator(SIDE),
-            tiny_critic(SIDE),
-            tiny_critic(SIDE),
-        )
-        trainer = CycleGANTrainer(*networks, seed=1)
+        g_ab, g_ba = tiny_translator(SIDE), tiny_translator(SIDE)
+        trainer = CycleGANTrainer(g_ab, g_ba, tiny_critic(SIDE), tiny_critic(SIDE), seed=1)
     trainer.compile(keras.optimizers.SGD(LR), keras.optimizers.SGD(LR))
     return trainer
 

@@ -33,10 +33,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _weights(results: np.lib.npyio.NpzFile, prefix: str) -> dict[str, np.ndarray]:
-    return {k[len(prefix) :]: results[k] for k in results.files if k.startswith(prefix)}
-
-
 @pytest.mark.slow
 def test_multi_worker_loopback_workers_agree_and_only_chief_writes(tmp_path: Path) -> None:
     """2 worker processes over 127.0.0.1: both finish with the weights of a one-device run of
