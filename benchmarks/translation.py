@@ -22,7 +22,10 @@ the generator's alone), `--lr-decay` decays both linearly to 0 over `--steps`,
 adversarial logit (`conditioning="projection"`), `--probe N` scores 1,000 AC-GAN or InfoGAN
 samples every N steps (training unchanged), `--info-weight` and `--continuous` are InfoGAN's MI
 weight and number of continuous codes, `--noise-scale` its `noise_scale` (the other noise's
-scale), `--d-filters` InfoGAN's D width (default `--filters`).
+scale), `--d-filters` InfoGAN's D width (default `--filters`), `--latent` its latent size,
+`--arch paper` its networks: Chen et al. 2016's (`ganlib.models.infogan`; G FC `--hidden` ->
+up-conv `--filters`, D conv `--d-filters` -> FC `--hidden`, Q FC `--q-hidden`) instead of DCGAN's.
+InfoGAN rows print each code's most frequent digit and its share.
 AC-GAN rows name the worst-scored class; AC-GAN and InfoGAN rows give FID, precision and
 recall (k = 3) against the 10,000 real images in the shipped classifier's 128-d feature space
 (the diversity that truncation, or a small `--noise-scale`, costs).
@@ -33,6 +36,9 @@ Commands behind docs/translation.md and docs/benchmarks.md, and the smoke test:
         --fake-class-weight 0 --lr-decay --truncation 0.5
     nice -n 5 python benchmarks/translation.py infogan --steps 2500 --filters 16 --continuous 0 \
         --g-lr 1e-3 --lr-decay --noise-scale 0.3 --probe 500 --truncation 0.5 --ema 0.999
+    nice -n 5 python benchmarks/translation.py infogan --arch paper --latent 74 --filters 32 \
+        --hidden 256 --q-hidden 64 --continuous 0 --g-lr 1e-3 --lr-decay --steps 2500 \
+        --probe 500 --truncation 0.5 --ema 0.999
     python benchmarks/translation.py acgan --quick --ema 0.9 --truncation 0.5
 """
 
@@ -363,6 +369,19 @@ def _best_permutation(codes: Any, predicted: Any) -> tuple[float, dict[int, int]
     return best, {int(r): int(c) for r, c in zip(rows_idx, cols_idx, strict=True)}
 
 
+def _code_summary(codes: Any, predicted: Any) -> str:
+    """Each code's most frequent digit and its share, and the digits that no code draws most."""
+    import numpy as np
+
+    confusion = np.zeros((10, 10), dtype=int)
+    np.add.at(confusion, (codes, predicted), 1)
+    top = confusion.argmax(axis=1)
+    shares = confusion.max(axis=1) / confusion.sum(axis=1)
+    parts = " ".join(f"{c}->{top[c]} {shares[c]:.2f}" for c in range(10))
+    missing = sorted(set(range(10)) - set(top.tolist()))
+    return f"code -> top digit (share): {parts}; digits no code draws most: {missing}"
+
+
 def _code_probe(every: int, truncation: float | None) -> Any:
     """Every `every` steps: best-permutation accuracy on 1,000 InfoGAN samples (100 per code).
 
@@ -393,14 +412,23 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
 
     from ganlib import models
     from ganlib.auxiliary_trainers import InfoGANTrainer, auxiliary_head_discriminator
+    from ganlib.models.infogan import InfoGANDiscriminator, InfoGANGenerator
 
     keras.utils.set_random_seed(args.seed)
     x, _ = _mnist_for_gan(args)
-    g = models.DCGANGenerator(latent_dim=64, base_filters=args.filters).build()
-    d = auxiliary_head_discriminator(
-        models.DCGANDiscriminator(base_filters=args.d_filters or args.filters),
-        10 + args.continuous,
-    )
+    d_filters = args.d_filters or args.filters
+    if args.arch == "paper":  # Chen et al. 2016's networks at --filters / --hidden widths
+        g = InfoGANGenerator(args.latent, base_filters=args.filters, hidden_units=args.hidden)
+        d = InfoGANDiscriminator(
+            extra_outputs=10 + args.continuous, base_filters=d_filters,
+            hidden_units=args.hidden, q_hidden_units=args.q_hidden,
+        ).build()  # fmt: skip
+        g = g.build()
+    else:
+        g = models.DCGANGenerator(latent_dim=args.latent, base_filters=args.filters).build()
+        d = auxiliary_head_discriminator(
+            models.DCGANDiscriminator(base_filters=d_filters), 10 + args.continuous
+        )
     trainer = InfoGANTrainer(
         g, d, num_categories=10, num_continuous=args.continuous, info_weight=args.info_weight,
         noise_scale=args.noise_scale, seed=args.seed,
@@ -429,7 +457,9 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
                 for i in range(0, len(codes), 500)
             ]
         )
-        best, found = _best_permutation(codes, _predict(images))
+        predicted = _predict(images)
+        best, found = _best_permutation(codes, predicted)
+        print(f"  {name}: {_code_summary(codes, predicted)}")
         mapping = mapping or found
         rows.append([name, best, len(codes), *_diversity(images, f_real)])
     return {
@@ -450,6 +480,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--d-filters", type=int, default=0, help="InfoGAN: D's base filters (0: --filters)"
     )
+    parser.add_argument(
+        "--arch", choices=["dcgan", "paper"], default="dcgan", help="InfoGAN's networks"
+    )
+    parser.add_argument("--latent", type=int, default=64, help="InfoGAN: latent size (codes too)")
+    parser.add_argument("--hidden", type=int, default=1024, help="InfoGAN paper nets: FC width")
+    parser.add_argument("--q-hidden", type=int, default=128, help="InfoGAN paper nets: Q's FC")
     parser.add_argument("--blocks", type=int, default=3, help="ResNet blocks (unpaired)")
     parser.add_argument("--weight", type=float, default=100.0, help="L1 weight (paired)")
     parser.add_argument("--class-weight", type=float, default=1.0, help="AC-GAN class loss weight")

@@ -243,3 +243,43 @@ def test_infogan_generate_codes_truncation_continuous_and_ema() -> None:
     )
     np.testing.assert_allclose(raw, g(latent.astype("float32")), rtol=1e-6)
     assert np.abs(trainer.generate_codes([1], seed=2) - raw).max() > 1e-3  # EMA weights
+
+
+def test_infogan_networks_follow_the_paper_shapes_and_train_with_the_trainer(
+    tmp_path: Path,
+) -> None:
+    # Chen et al. 2016, C.1: G is FC -> FC (s*s*2F) -> up-conv F -> up-conv 1; D is conv F ->
+    # conv 2F -> FC, shared by the adversarial logit and Q (FC q_hidden -> code outputs).
+    from ganlib.models.infogan import InfoGANDiscriminator, InfoGANGenerator
+
+    keras.utils.set_random_seed(0)
+    g = InfoGANGenerator(latent_dim=14, hidden_units=16, base_filters=4).build()
+    assert [g.get_layer(n).output.shape[1:] for n in ("fc_0", "fc_1", "upconv_0", "to_image")] == [
+        (16,), (7 * 7 * 8,), (14, 14, 4), (28, 28, 1)
+    ]  # fmt: skip
+    builder = InfoGANDiscriminator(extra_outputs=11, base_filters=4, hidden_units=16,
+                                   q_hidden_units=8)  # fmt: skip
+    d = builder.build()
+    assert d.output_shape == (None, 12)
+    assert d.get_layer("q_fc").output.shape[1:] == (8,)
+    assert d.get_layer("logit").input is d.get_layer("q_fc").input  # Q shares D's features
+    no_q_layer = InfoGANDiscriminator(extra_outputs=11, base_filters=4, hidden_units=16,
+                                      q_hidden_units=0, batch_norm=False).build()  # fmt: skip
+    body_norms = [n for n in ("bn_1", "bn_fc") if n in {layer.name for layer in no_q_layer.layers}]
+    assert body_norms == [] and "q_fc" not in {layer.name for layer in no_q_layer.layers}
+    assert InfoGANDiscriminator.from_config(builder.get_config()) == builder
+    with pytest.raises(ValueError, match="multiple of 4"):
+        InfoGANGenerator(output_shape=(30, 30, 1))
+    with pytest.raises(ValueError, match="q_hidden_units"):
+        InfoGANDiscriminator(q_hidden_units=-1)
+    trainer = InfoGANTrainer(g, d, num_categories=10, num_continuous=1, seed=0)
+    fake = trainer.generate(
+        tf.constant(np.random.default_rng(0).standard_normal((4, 14)), "float32")
+    )
+    _, logs = trainer.generator_loss(fake)
+    np.testing.assert_allclose(logs["g_info"], trainer._info(d(fake, training=True)), rtol=1e-5)
+    assert trainer.generate_codes([0, 9], seed=0).shape == (2, 28, 28, 1)
+    d.save(tmp_path / "d.keras")
+    loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
+    x = np.random.default_rng(0).standard_normal((2, 28, 28, 1)).astype("float32")
+    np.testing.assert_allclose(_numpy(loaded(x)), _numpy(d(x)), atol=1e-6)

@@ -20,10 +20,17 @@ from ganlib.losses import (
     mutual_information_penalty,
 )
 from ganlib.models.auxiliary_head import auxiliary_head_discriminator
+from ganlib.models.infogan import InfoGANDiscriminator, InfoGANGenerator
 from ganlib.sampling.truncation import truncated_normal
 from ganlib.trainer import GANTrainer
 
-__all__ = ["ACGANTrainer", "InfoGANTrainer", "auxiliary_head_discriminator"]
+__all__ = [
+    "ACGANTrainer",
+    "InfoGANDiscriminator",
+    "InfoGANGenerator",
+    "InfoGANTrainer",
+    "auxiliary_head_discriminator",
+]
 
 
 def _accepting_labels(discriminator: keras.Model) -> keras.Model:
