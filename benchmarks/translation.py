@@ -25,7 +25,8 @@ weight and number of continuous codes, `--noise-scale` its `noise_scale` (the ot
 scale), `--d-filters` InfoGAN's D width (default `--filters`), `--latent` its latent size,
 `--arch paper` its networks: Chen et al. 2016's (`ganlib.models.infogan`; G FC `--hidden` ->
 up-conv `--filters`, D conv `--d-filters` -> FC `--hidden`, Q FC `--q-hidden`) instead of DCGAN's.
-InfoGAN rows print each code's most frequent digit and its share.
+InfoGAN rows print each code's most frequent digit and its share; `--stop-at HH:MM` (UTC) ends
+an InfoGAN run's training early, at that time (the rows then score the weights reached).
 AC-GAN rows name the worst-scored class; AC-GAN and InfoGAN rows give FID, precision and
 recall (k = 3) against the 10,000 real images in the shipped classifier's 128-d feature space
 (the diversity that truncation, or a small `--noise-scale`, costs).
@@ -184,16 +185,40 @@ def _class_probe(every: int) -> Any:
     return Probe()
 
 
+def _stop_at(args: argparse.Namespace) -> list[Any]:
+    """`--stop-at HH:MM` (UTC): a callback that ends training at the first step after it."""
+    import datetime
+
+    import keras
+
+    if not args.stop_at:
+        return []
+    hour, minute = (int(part) for part in args.stop_at.split(":"))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    deadline = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+    class StopAt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+            if datetime.datetime.now(datetime.timezone.utc) >= deadline:
+                print(f"  --stop-at {args.stop_at}: stopped after step {batch + 1}", flush=True)
+                self.model.stop_training = True
+
+    return [StopAt()]
+
+
 def _fit_steps(model: Any, data: Any, steps: int, quiet: bool, extra: Any = ()) -> float:
     """Trains `steps` steps; returns the wall time and prints the process's CPU time too.
 
     On a shared machine the CPU seconds of a single-threaded process are the better measure of
     the work: they are about what the run takes on one core of its own.
     """
+    import numpy as np
+
     start, cpu = time.perf_counter(), time.process_time()
     callbacks = [*extra] if quiet else [*extra, _progress(max(1, steps // 5))]
     model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=callbacks)
     cpu = time.process_time() - cpu
+    steps = int(np.asarray(getattr(model, "step_counter", steps)))  # fewer after --stop-at
     print(f"  {steps} steps: {cpu:.0f} s of CPU time ({steps / cpu:.2f} steps per CPU second)")
     return time.perf_counter() - start
 
@@ -437,7 +462,8 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
     stream = tf.data.Dataset.from_tensor_slices(x).shuffle(len(x), seed=args.seed)
     probe = [_code_probe(args.probe, args.truncation)] if args.probe else []
     batches = stream.repeat().batch(args.batch_size)
-    wall = _fit_steps(trainer, batches, args.steps, args.quick, [*_ema(args), *probe])
+    extra = [*_ema(args), *probe, *_stop_at(args)]
+    wall = _fit_steps(trainer, batches, args.steps, args.quick, extra)
     per_code = 20 if args.quick else 1000
     codes = np.repeat(np.arange(10), per_code)
     runs = [("InfoGAN categorical code -> digit (best permutation)", False, None)]
@@ -511,6 +537,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--continuous", type=int, default=2, help="InfoGAN continuous codes")
     parser.add_argument(
         "--noise-scale", type=float, default=1.0, help="InfoGAN: scale of G's other noise"
+    )
+    parser.add_argument(
+        "--stop-at", default=None, help="InfoGAN: UTC HH:MM, stop training after that time"
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="smoke test: random data, 4 steps")
