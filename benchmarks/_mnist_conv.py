@@ -203,6 +203,23 @@ def speed_job(args: Any) -> None:
         print(json.dumps({"variant": v, "median_steps_per_s": round(r, 3), "budget": budget}))
 
 
+def save_weights(trainer: Any, path: Any) -> None:
+    """Writes the generator's raw (``raw_i``) and EMA (``ema_i``) weights to one ``.npz``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {f"raw_{i}": np.asarray(w) for i, w in enumerate(trainer.generator.get_weights())}
+    with trainer.ema_swapped(True):
+        ema = trainer.generator.get_weights()
+    arrays.update({f"ema_{i}": np.asarray(w) for i, w in enumerate(ema)})
+    np.savez(path, **arrays)
+
+
+def load_weights(trainer: Any, path: Any, weights: str) -> None:
+    """Sets the generator to the ``raw`` or ``ema`` weights `save_weights` wrote to `path`."""
+    with np.load(path) as f:
+        count = sum(1 for k in f.files if k.startswith("raw_"))
+        trainer.generator.set_weights([f[f"{weights}_{i}"] for i in range(count)])
+
+
 def run(args: Any, score: Any, emit: Any) -> None:
     """`mnist_recipe.py run`: one training run of `args.variant`; raw, EMA and EMA2 rows.
 
@@ -232,6 +249,10 @@ def run(args: Any, score: Any, emit: Any) -> None:
             path = Path(args.images) / f"mnist_{name}_{suffix}.png"
             write_png(path, image_grid(row["samples"], rows=8))
 
+    def save(tag: str) -> None:  # raw and EMA generator weights, for `mnist_recipe.py truncate`
+        if args.save:
+            save_weights(trainer, Path(args.save) / f"{name}_seed{args.seed}_{tag}.npz")
+
     def progress(epoch: int) -> None:
         shadow.update()
         step, minutes = int(trainer.step_counter.numpy()), (time.perf_counter() - start) / 60
@@ -245,8 +266,10 @@ def run(args: Any, score: Any, emit: Any) -> None:
                 row = score(trainer, screen, args.screen_n, args.seed, weights == "ema")
                 emit({"variant": args.variant, "weights": weights, "screen": True, **row})
                 write(row, f"{step}_{weights}")
+            save(str(step))
 
     fit(trainer, x, args.steps, batch_size(args.variant), args.seed, [progress])
+    save(str(int(trainer.step_counter.numpy())))
     for weights in ("raw", "ema", "ema2"):
         start = time.perf_counter()
         if weights == "ema2":
@@ -256,6 +279,35 @@ def run(args: Any, score: Any, emit: Any) -> None:
         row["eval_min"] = round((time.perf_counter() - start) / 60, 2)
         emit({"variant": args.variant, "weights": weights, "seed": args.seed, **row})
         write(row, weights)
+    if args.floor:
+        floor, floor_n = evaluator.floor()
+        values = {k: round(float(v), 4) for k, (v, _) in floor.items()}
+        print(json.dumps({"real_floor_n": floor_n, **values}), flush=True)
+
+
+def truncate_job(args: Any, score: Any, emit: Any) -> None:
+    """`mnist_recipe.py truncate`: the saved raw/EMA generator of a `run --save` file, sampled
+    untruncated (``none``) and at each threshold of ``--psi`` (`sample(truncation=psi)`: every
+    latent value with ``|z| > psi`` redrawn); one row per (weights, psi), same sample seed."""
+    from pathlib import Path
+
+    from ganlib import data, metrics
+    from ganlib.callbacks import image_grid, write_png
+
+    x = data.load_mnist()
+    evaluator = metrics.Evaluator(x, n=args.n, metrics="fid,pr,score", keep=args.n)
+    trainer = build(args.variant, args.seed, 1)
+    for weights in args.weights.split(","):
+        load_weights(trainer, args.checkpoint, weights)
+        for psi in args.psi.split(","):
+            cut = None if psi == "none" else float(psi)
+            row = score(trainer, evaluator, args.n, args.seed, False, truncation=cut)
+            del row["steps"], row["ema"]  # a fresh trainer's: the weights are the checkpoint's
+            source = Path(args.checkpoint).name
+            emit({"checkpoint": source, "weights": weights, "psi": psi, **row})
+            if args.images:
+                path = Path(args.images) / f"mnist_truncation_{weights}_psi{psi}.png"
+                write_png(path, image_grid(row["samples"], rows=8))
     if args.floor:
         floor, floor_n = evaluator.floor()
         values = {k: round(float(v), 4) for k, (v, _) in floor.items()}

@@ -1,6 +1,6 @@
 """MNIST mode coverage: screen recipe variants, and score the README's first snippet as written.
 
-Five jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op threads = 1):
+Six jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op threads = 1):
 
     screen  trains MLP-pair variants (the README recipe plus one change each) from seed 0 on
             `ganlib.data.DeviceData`, without XLA, and scores raw and EMA samples at the end
@@ -14,7 +14,9 @@ Five jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op 
     speed   steps/s of token variants (benchmarks/_mnist_conv.py) against the first, measured
             alternating in one process, and each one's step budget (`--budget` x speed ratio).
     run     trains one token variant (XLA, 8 steps per execution, `DeviceData`) and scores
-            raw, `GeneratorEMA(0.999)` and a second average (decay `--ema2`) samples.
+            raw, `GeneratorEMA(0.999)` and a second average (decay `--ema2`) samples;
+            `--save DIR` writes the raw and EMA generator weights (.npz) at each score.
+    truncate  scores a `run --save` generator untruncated and at `sample(truncation=psi)`.
 
 The runs behind docs/benchmarks.md ("MNIST: what fixes the README recipe's collapse"):
 
@@ -34,6 +36,12 @@ scores a screen row at 1,014 steps):
 
     python benchmarks/mnist_recipe.py run dc16+augt --steps 2425 --eval-at 1014 --stop-at 15:48
     python benchmarks/mnist_recipe.py run dc16+aug+hinge --steps 2425 --eval-at 1014 --stop-at 15:48
+
+Session 8 ("MNIST: + minibatch-stddev at 8,892 steps, and truncation"):
+
+    python benchmarks/mnist_recipe.py run mlp+aug+mbstd --steps 8892 --eval-at 3900,6240 \
+        --screen-n 10000 --stop-at 21:15 --floor --save runs/w
+    python benchmarks/mnist_recipe.py truncate mlp+aug+mbstd runs/w/mlp_aug_mbstd_seed0_8892.npz
 
 Output: one JSON line per scored sample set.
 """
@@ -103,15 +111,18 @@ def score(
     use_ema: bool,
     rejection: Any = None,
     samples: Any = None,
+    truncation: float | None = None,
 ) -> dict[str, Any]:
     """Class coverage and FID/precision/recall/score of `n` samples (raw or EMA weights;
-    `samples`: an object whose `sample(n, seed)` draws them instead)."""
+    `samples`: an object whose `sample(n, seed)` draws them instead; `truncation`: psi)."""
     from ganlib import metrics
 
     if samples is not None:
         samples = samples.sample(n, 20_000 + seed)
     else:
-        samples = trainer.sample(n, seed=20_000 + seed, use_ema=use_ema, rejection=rejection)
+        samples = trainer.sample(
+            n, seed=20_000 + seed, use_ema=use_ema, rejection=rejection, truncation=truncation
+        )
     features = evaluator.features(samples)
     coverage = metrics.class_coverage(features.probabilities)
     row: dict[str, Any] = {
@@ -291,12 +302,26 @@ def main(argv: list[str] | None = None) -> None:
     u.add_argument("--stop-at", default=None, help="UTC HH:MM: stop at the next epoch end")
     u.add_argument("--eval-at", default="", help="steps (comma list): raw/EMA screen rows there")
     u.add_argument("--screen-n", type=int, default=5000, help="samples of the --eval-at rows")
+    u.add_argument("--save", default=None, help="write raw/EMA generator weights (.npz) here")
+    t = sub.add_parser("truncate", help="a `run --save` generator at several truncations")
+    t.add_argument("variant", help="the variant the weights were trained as, e.g. mlp+aug")
+    t.add_argument("checkpoint", help="an .npz written by `run --save`")
+    t.add_argument("--psi", default="none,1.0,0.9,0.8,0.7", help="thresholds; none: untruncated")
+    t.add_argument("--weights", default="raw,ema")
+    t.add_argument("--n", type=int, default=10_000)
+    t.add_argument("--seed", type=int, default=0, help="the run's seed (sample seed 20,000+)")
+    t.add_argument("--images", default=None, help="write 8x8 sample grids here")
+    t.add_argument("--floor", action="store_true", help="also print the real-data floor")
     args = p.parse_args(argv)
     _one_thread()
-    if args.job in ("speed", "run"):
-        from _mnist_conv import run, speed_job
+    import _mnist_conv as conv
 
-        speed_job(args) if args.job == "speed" else run(args, score, _print)
+    if args.job == "speed":
+        conv.speed_job(args)
+    elif args.job == "run":
+        conv.run(args, score, _print)
+    elif args.job == "truncate":
+        conv.truncate_job(args, score, _print)
     elif args.job == "screen":
         screen(args)
     elif args.job == "ablation":
