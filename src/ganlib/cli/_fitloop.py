@@ -2,9 +2,11 @@
 
 The run is split by `ganlib.data.fit_segments` (the library's exact-resume path): a run
 continued from a checkpoint taken inside an epoch first finishes that epoch, then runs whole
-ones, each `fit` call reading `ganlib.data.resumable_batches` from its own start step. So every
-epoch ends at the step it ends at in an uninterrupted run, no dataset runs out inside `fit`,
-and `StopAtStep` ends training at exactly `total_steps`.
+ones, each `fit` call reading `ganlib.data.resumable_batches` from its own start step (a run
+with `config.device_data` passes one `ganlib.data.DeviceData` instead, whose position is the
+trainer's checkpointed `data_position`, so batch `b` is the same with and without a restart).
+So every epoch ends at the step it ends at in an uninterrupted run, no dataset runs out inside
+`fit`, and `StopAtStep` ends training at exactly `total_steps`.
 
 Steps per call: none of the run's callbacks forces one step per call (`ganlib train` without
 `--tensorboard`), so the trainer's automatic `steps_per_execution` applies, picked once for the
@@ -65,10 +67,17 @@ def _fit_segments(
 
     per_epoch, total = config.steps_per_epoch, config.total_steps
     logs: dict[str, float] = {}
+    device = None
+    if config.device_data:  # one DeviceData for every call: its variables are made once
+        from ganlib.data import DeviceData
+
+        device = DeviceData(x, y, batch_size=config.batch_size, seed=config.seed)
     for segment in fit_segments(
         int(trainer.step_counter.numpy()), per_epoch, math.ceil(total / per_epoch)
     ):
-        dataset = batches(x, y, config.batch_size, config.seed, segment.start, segment.steps)
+        dataset = device
+        if dataset is None:
+            dataset = batches(x, y, config.batch_size, config.seed, segment.start, segment.steps)
         history = trainer.fit(
             dataset,
             epochs=segment.epochs,

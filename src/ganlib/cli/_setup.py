@@ -14,6 +14,8 @@ from ganlib.cli._presets import registry_loss
 from ganlib.cli.config import RunConfig
 
 __all__ = [
+    "DEVICE_DATA_MIN_STEPS",
+    "GRID_POINTS",
     "MIXTURE_POINTS",
     "POINT_HIDDEN_UNITS",
     "CLIError",
@@ -21,6 +23,7 @@ __all__ = [
     "batches",
     "build_builders",
     "dataset_kind",
+    "device_data_for_run",
     "load_data",
     "make_trainer",
     "mixture_of",
@@ -29,7 +32,9 @@ __all__ = [
 ]
 
 MIXTURE_POINTS = 50_000
-"""Training-set size drawn from the ring/grid mixtures (seeded by `--seed`)."""
+"""Points drawn from the ring/grid mixture (seeded by `--seed`) for a run without `device_data`."""
+GRID_POINTS = 100_000
+"""Grid points of a new run with `device_data` (the driver's); a run keeps its `num_examples`."""
 POINT_HIDDEN_UNITS = (128, 128, 128)
 """Hidden layers of the MLPs for vector data (generator and discriminator; LeakyReLU 0.2, no
 BatchNorm; the generator's output is linear): the ring/grid recipe's (`ganlib.cli.recipes`)."""
@@ -176,7 +181,8 @@ def load_data(config: RunConfig) -> LoadedData:
         return LoadedData(x, y if labels else None)
     if kind in ("ring", "grid"):
         mixture = mixture_of(kind)
-        x, y = mixture.sample(MIXTURE_POINTS, seed=config.seed, with_labels=True)
+        count = config.num_examples or (GRID_POINTS if config.device_data else MIXTURE_POINTS)
+        x, y = mixture.sample(count, seed=config.seed, with_labels=True)
         return LoadedData(x, y if labels else None, mixture)
     if kind == "folder":
         size = config.image_size or FOLDER_IMAGE_SIZE
@@ -258,9 +264,30 @@ the time of a step and cost about 6 s of compilation (measured at load 5: 59 aga
 step, 15 against 8 s of set-up), so it pays back after a hundred-odd steps."""
 
 
+DEVICE_DATA_MIN_STEPS = POINTS_XLA_MIN_STEPS
+"""Grid runs at least this long draw their batches in the step (`device_data_for_run`)."""
+
+
 def xla_for_run(config: RunConfig) -> bool:
     """XLA for a new run's training step: vector data, at least `POINTS_XLA_MIN_STEPS` steps."""
     return config.is_points and config.total_steps >= POINTS_XLA_MIN_STEPS
+
+
+def device_data_for_run(kind: str, steps: int | None) -> bool:
+    """Whether a new run of `kind` asked for `steps` (None: the default length or `--epochs`)
+    draws its batches in the compiled step (`ganlib.data.DeviceData`) from `GRID_POINTS`
+    points: the grid, as the benchmark driver trains it, unless `--steps` is below
+    `DEVICE_DATA_MIN_STEPS` (runs without XLA). With XLA the host pipeline between steps cost
+    ~8% of the small step's CPU (docs/benchmarks.md, "`ganlib train grid` at the 3-minute
+    budget"); the ring and short runs keep it (`ganlib.data.resumable_batches`).
+
+    Example:
+        >>> device_data_for_run("grid", None), device_data_for_run("grid", 150)
+        (True, False)
+        >>> device_data_for_run("ring", None)
+        False
+    """
+    return kind == "grid" and (steps is None or steps >= DEVICE_DATA_MIN_STEPS)
 
 
 def make_trainer(config: RunConfig) -> Any:

@@ -34,6 +34,9 @@ class RunConfig:
     builders, so a run can be rebuilt from its folder. `jit_compile` (XLA for the training
     step) is fixed when the run starts and kept by `--resume`, so a resumed run repeats the
     same computation; folders of earlier versions lack it (None: XLA for vector data).
+    `device_data` (batches drawn inside the compiled step from a `ganlib.data.DeviceData`,
+    not from a host `tf.data` pipeline) is fixed the same way; folders of earlier versions
+    lack it (False: the host pipeline).
 
     Example:
         >>> config = RunConfig(dataset="ring", kind="ring", steps=100)
@@ -69,6 +72,7 @@ class RunConfig:
     rejection_refine: int = 0
     rejection_ascent: int = 0
     jit_compile: bool | None = None
+    device_data: bool = False
     conditional: bool = False
     data: str | None = None
     image_size: int | None = None
@@ -113,6 +117,7 @@ class RunConfig:
             "rejection_gamma": (int, float), "rejection_refine": (int,), "rejection_ascent": (int,),
             "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
+            "device_data": (bool,),
         }  # fmt: skip
         optional: dict[str, tuple[type, ...]] = {
             "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),

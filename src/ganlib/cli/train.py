@@ -23,6 +23,7 @@ from ganlib.cli._setup import (
     LoadedData,
     build_builders,
     dataset_kind,
+    device_data_for_run,
     load_data,
     quiet_tensorflow_import,
     xla_for_run,
@@ -109,7 +110,11 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
     epochs, steps = args.epochs, args.steps
     if epochs is None and steps is None:
         epochs, steps = defaults.get("epochs"), defaults.get("steps")
-    _length(config, epochs, steps, math.ceil(config.num_examples / config.batch_size))
+    config.device_data = config.device_data and config.batch_size <= config.num_examples
+    per_pass = math.ceil(config.num_examples / config.batch_size)
+    if config.device_data:  # a DeviceData pass leaves out the last partial batch
+        per_pass = config.num_examples // config.batch_size
+    _length(config, epochs, steps, per_pass)
     config.jit_compile = xla_for_run(config)
     explicit = args.rejection is not None or args.rejection_refine is not None
     if not explicit and config.total_steps < config.rejection_refine:  # a trial run
@@ -140,6 +145,7 @@ def _new_config(args: argparse.Namespace) -> tuple[RunConfig, Path]:
     loss, preset, gp = loss_and_preset(options.get("loss"), options.get("preset"))
     options.update(loss=loss, preset=preset, gp_weight=gp)
     options.setdefault("d_steps", default_d_steps(loss, preset))
+    options["device_data"] = device_data_for_run(kind, args.steps)
     return RunConfig(dataset=dataset, kind=kind, version=__version__, **options), out
 
 
