@@ -105,6 +105,11 @@ def print_header(title: str, info: dict[str, Any]) -> None:
     )
 
 
+def past(stop_at: str | None) -> bool:
+    """Whether the UTC clock has reached `stop_at` ("HH:MM"; None: never), for `--stop-at`."""
+    return bool(stop_at) and time.strftime("%H:%M", time.gmtime()) >= str(stop_at)
+
+
 def median(values: Sequence[float]) -> float:
     """Median (NaN for an empty list)."""
     return statistics.median(values) if values else float("nan")

@@ -27,6 +27,7 @@ import time
 from typing import Any
 
 import numpy as np
+from _common import past
 
 PAIRS = ("mlp", "dc8", "dc16", "dc24", "dc32", "dc64")
 TOKENS = (
@@ -256,7 +257,7 @@ def run(args: Any, score: Any, emit: Any) -> None:
     def progress(epoch: int) -> None:
         shadow.update()
         step, minutes = int(trainer.step_counter.numpy()), (time.perf_counter() - start) / 60
-        if args.stop_at and time.strftime("%H:%M", time.gmtime()) >= args.stop_at:
+        if past(args.stop_at):
             trainer.stop_training = True  # Keras's own stop flag: rows report the steps reached
         if epoch % 5 == 4:
             print(json.dumps({"step": step, "min": round(minutes, 1)}), flush=True)

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import format_table, load_average, machine, print_header, write_json
+from _common import format_table, load_average, machine, past, print_header, write_json
 
 HELDOUT = 2000
 
@@ -187,19 +187,14 @@ def _class_probe(every: int) -> Any:
 
 def _stop_at(args: argparse.Namespace) -> list[Any]:
     """`--stop-at HH:MM` (UTC): a callback that ends training at the first step after it."""
-    import datetime
-
     import keras
 
     if not args.stop_at:
         return []
-    hour, minute = (int(part) for part in args.stop_at.split(":"))
-    now = datetime.datetime.now(datetime.timezone.utc)
-    deadline = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
     class StopAt(keras.callbacks.Callback):
         def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-            if datetime.datetime.now(datetime.timezone.utc) >= deadline:
+            if past(args.stop_at):
                 print(f"  --stop-at {args.stop_at}: stopped after step {batch + 1}", flush=True)
                 self.model.stop_training = True
 
@@ -382,24 +377,26 @@ def acgan(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _best_permutation(codes: Any, predicted: Any) -> tuple[float, dict[int, int]]:
-    """Accuracy of the best one-to-one code -> digit map (`linear_sum_assignment`), and the map."""
+def _confusion(codes: Any, predicted: Any) -> Any:
+    """Counts of (code, predicted digit) pairs: a 10 x 10 matrix, codes in rows."""
     import numpy as np
-    from scipy.optimize import linear_sum_assignment
 
     confusion = np.zeros((10, 10))
     np.add.at(confusion, (codes, predicted), 1)
+    return confusion
+
+
+def _best_permutation(confusion: Any) -> tuple[float, dict[int, int]]:
+    """Accuracy of the best one-to-one code -> digit map (`linear_sum_assignment`), and the map."""
+    from scipy.optimize import linear_sum_assignment
+
     rows_idx, cols_idx = linear_sum_assignment(-confusion)
-    best = float(confusion[rows_idx, cols_idx].sum() / len(codes))
+    best = float(confusion[rows_idx, cols_idx].sum() / confusion.sum())
     return best, {int(r): int(c) for r, c in zip(rows_idx, cols_idx, strict=True)}
 
 
-def _code_summary(codes: Any, predicted: Any) -> str:
+def _code_summary(confusion: Any) -> str:
     """Each code's most frequent digit and its share, and the digits that no code draws most."""
-    import numpy as np
-
-    confusion = np.zeros((10, 10), dtype=int)
-    np.add.at(confusion, (codes, predicted), 1)
     top = confusion.argmax(axis=1)
     shares = confusion.max(axis=1) / confusion.sum(axis=1)
     parts = " ".join(f"{c}->{top[c]} {shares[c]:.2f}" for c in range(10))
@@ -423,7 +420,7 @@ def _code_probe(every: int, truncation: float | None) -> Any:
                 shown = []
                 for psi in [None, truncation][: 1 + bool(truncation)]:
                     drawn = self.model.generate_codes(codes, seed=2, truncation=psi, use_ema=False)
-                    best = _best_permutation(codes, _predict(drawn))[0]
+                    best = _best_permutation(_confusion(codes, _predict(drawn)))[0]
                     shown.append(f"{best:.3f}" + (f" (truncation {psi:g})" if psi else ""))
                 print(f"  probe step {batch + 1}: {', '.join(shown)}", flush=True)
 
@@ -443,12 +440,13 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
     x, _ = _mnist_for_gan(args)
     d_filters = args.d_filters or args.filters
     if args.arch == "paper":  # Chen et al. 2016's networks at --filters / --hidden widths
-        g = InfoGANGenerator(args.latent, base_filters=args.filters, hidden_units=args.hidden)
+        g = InfoGANGenerator(
+            args.latent, base_filters=args.filters, hidden_units=args.hidden
+        ).build()
         d = InfoGANDiscriminator(
             extra_outputs=10 + args.continuous, base_filters=d_filters,
             hidden_units=args.hidden, q_hidden_units=args.q_hidden,
         ).build()  # fmt: skip
-        g = g.build()
     else:
         g = models.DCGANGenerator(latent_dim=args.latent, base_filters=args.filters).build()
         d = auxiliary_head_discriminator(
@@ -483,9 +481,9 @@ def infogan(args: argparse.Namespace) -> dict[str, Any]:
                 for i in range(0, len(codes), 500)
             ]
         )
-        predicted = _predict(images)
-        best, found = _best_permutation(codes, predicted)
-        print(f"  {name}: {_code_summary(codes, predicted)}")
+        confusion = _confusion(codes, _predict(images))
+        best, found = _best_permutation(confusion)
+        print(f"  {name}: {_code_summary(confusion)}")
         mapping = mapping or found
         rows.append([name, best, len(codes), *_diversity(images, f_real)])
     return {
