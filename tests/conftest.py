@@ -57,7 +57,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the end-to-end tests marked ``slow`` first.
 
-    With ``-n 2`` pytest-xdist hands tests out in collection order; slow tests collected last
+    With ``-n 3`` pytest-xdist hands tests out in collection order; slow tests collected last
     leave one worker running them alone at the end. Starting them first lets the many fast
     tests fill the gaps. The order of tests within each group is kept.
     """
