@@ -181,7 +181,7 @@ class InfoGANDiscriminator(DiscriminatorBuilder):
 
     def head(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         """``[Dense(1)(x), Q(x)]`` concatenated: the adversarial logit, then Q's outputs."""
-        logit = keras.layers.Dense(1, name="logit")(x)
+        logit = self._logit(x, labels)  # Dense(1), as every ganlib discriminator
         q = x
         if self.q_hidden_units:
             q = keras.layers.Dense(self.q_hidden_units, use_bias=False, name="q_fc")(q)
