@@ -41,6 +41,7 @@ from ganlib._trainer_rng import TrainerRNG
 from ganlib._validation import optional_positive_int
 from ganlib.data.device import DeviceData
 from ganlib.distribute import replica_rows
+from ganlib.losses.lazy import check_every, lazy_penalty
 from ganlib.models.packing import check_pack
 from ganlib.sampling import check_truncation
 from ganlib.state import TrainerState
@@ -81,6 +82,9 @@ class GANTrainer(
             trainer's state `augment_probability` (ADA's `p`), checkpointed.
         pack: PacGAN's pack size m: the discriminator judges m samples at once and must take
             packed inputs (a builder with `pack=m`); batches must divide by m.
+        penalty_every: k > 1: lazy regularization, penalties only on steps 0, k, 2k, ... of
+            `step_counter`, weighted (and logged) x k, else 0 (`losses.lazy_penalty`; `test_step`
+            takes them every step). 1: every step.
 
     Example:
         >>> import keras
@@ -110,6 +114,7 @@ class GANTrainer(
         seed: int | None = None,
         augment: Any = None,
         pack: int = 1,
+        penalty_every: int = 1,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -120,6 +125,7 @@ class GANTrainer(
         self.discriminator = discriminator
         self.loss_fn = loss
         self.penalties = penalties
+        self.penalty_every = check_every(penalty_every)
         self.d_steps = d_steps
         self.g_steps = g_steps
         self.pack = check_pack(pack, 2 if len(getattr(generator, "inputs", ())) == 2 else None)
@@ -211,11 +217,17 @@ class GANTrainer(
         if self.augment is not None:
             logs["d_real_sign"] = tf.sign(real_out)
         d_labels = None if labels is None else self._labels_for(self.discriminator, labels)
+        every = self.penalty_every if self._eval_draws is None else 1  # test_step: every step
         for p in self.penalties:
-            value = p(
-                self.discriminator, real, fake, labels=d_labels, seed=self._seed(), reduction="none"
-            )
-            logs[p.name] = flat(value)
+            seed = self._seed()
+
+            def value(p: Any = p, seed: Any = seed) -> tf.Tensor:
+                out = p(
+                    self.discriminator, real, fake, labels=d_labels, seed=seed, reduction="none"
+                )
+                return flat(out)
+
+            logs[p.name] = lazy_penalty(value, self.step_counter, every, tf.shape(loss))
             loss = loss + p.weight * logs[p.name]
         return loss, logs
 

@@ -62,6 +62,7 @@ class RunConfig:
     ema: bool = False
     lr_decay: bool = False
     r1: float = 0.0
+    r1_every: int = 1
     pack: int = 1
     augment: str | None = None
     beta_1: float | None = None
@@ -117,7 +118,7 @@ class RunConfig:
             "rejection_gamma": (int, float), "rejection_refine": (int,), "rejection_ascent": (int,),
             "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
-            "device_data": (bool,),
+            "device_data": (bool,), "r1_every": (int,),
         }  # fmt: skip
         optional: dict[str, tuple[type, ...]] = {
             "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),
@@ -163,7 +164,7 @@ class RunConfig:
             "dataset", "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim",
             "seed", "ema", "conditional", "data", "image_size", "lr_decay", "r1", "pack",
             "augment", "beta_1", "beta_2", "d_lr_scale", "rejection", "rejection_gamma",
-            "rejection_refine", "rejection_ascent",
+            "rejection_refine", "rejection_ascent", "r1_every",
         )  # fmt: skip
         out = []
         for name in names:

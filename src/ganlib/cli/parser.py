@@ -151,6 +151,9 @@ def _add_train(sub: Any) -> None:
         help="R1 penalty weight on the discriminator (0.01 for vectors, 0 for images)",
     )
     p.add_argument(
+        "--r1-every", type=positive_int, metavar="K", help="lazy R1: every K-th step, x K (1)"
+    )
+    p.add_argument(
         "--pack", type=positive_int, metavar="M", help="PacGAN: D judges M samples at once (1)"
     )
     p.add_argument(

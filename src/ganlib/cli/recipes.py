@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 POINT_RECIPE_OPTIONS = (
-    "ema", "lr_decay", "r1", "pack", "rejection", "rejection_gamma", "rejection_refine",
+    "ema", "lr_decay", "r1", "r1_every", "pack", "rejection", "rejection_gamma", "rejection_refine",
     "rejection_ascent",
 )  # fmt: skip
 """Recipe fields that `ganlib train` applies to vector data when the option is not given (with
@@ -35,7 +35,8 @@ class PointRecipe:
     The networks are MLPs with `hidden_units` (LeakyReLU `negative_slope`, no BatchNorm, a
     linear generator output); Adam from the DCGAN preset at `lr` with betas `beta_1`,
     `beta_2` (None: the preset's) and `d_lr_scale * lr` for the discriminator, both decayed
-    linearly to 1/100 over the run when `lr_decay`; `R1Penalty(r1)` on the discriminator; a
+    linearly to 1/100 over the run when `lr_decay`; `R1Penalty(r1)` on the discriminator, taken
+    every `r1_every` steps with weight x `r1_every` (lazy R1, `GANTrainer(penalty_every=...)`); a
     `GeneratorEMA(0.999)` when `ema`; PacGAN packing of `pack` samples when `pack > 1`.
     `rejection` (`"drs"`, `"mh"` or None) is the discriminator-driven sampler that
     `ganlib sample`, `ganlib evaluate` and the end-of-training summary use by default, with
@@ -59,6 +60,7 @@ class PointRecipe:
     lr_decay: bool
     r1: float
     ema: bool
+    r1_every: int = 1
     pack: int = 1
     beta_1: float | None = None
     beta_2: float | None = None
@@ -169,7 +171,7 @@ def optimizer_overrides(config: RunConfig) -> dict[str, Any]:
 
 
 def trainer_extras(config: RunConfig) -> dict[str, Any]:
-    """`GANTrainer` keyword arguments for `--pack` and `--augment` (empty when unused).
+    """`GANTrainer` keyword arguments for `--pack`, `--augment`, `--r1-every` (empty when unused).
 
     Example:
         >>> trainer_extras(RunConfig(dataset="ring", kind="ring"))
@@ -178,6 +180,8 @@ def trainer_extras(config: RunConfig) -> dict[str, Any]:
     extras: dict[str, Any] = {}
     if config.pack > 1:
         extras["pack"] = config.pack
+    if config.r1_every > 1:
+        extras["penalty_every"] = config.r1_every
     if config.augment and config.augment != "none":
         from ganlib.augment import DiffAugment
 

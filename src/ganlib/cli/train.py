@@ -50,6 +50,7 @@ _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
     "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment", "beta_1", "beta_2",
     "d_lr_scale", "rejection", "rejection_gamma", "rejection_refine", "rejection_ascent",
+    "r1_every",
 )  # fmt: skip
 
 

@@ -38,6 +38,7 @@ from ganlib.losses.functional import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
 )
+from ganlib.losses.lazy import lazy_penalty
 from ganlib.losses.objects import (
     GANLoss,
     Hinge,
@@ -93,6 +94,7 @@ __all__ = [
     "identity_loss",
     "l1_loss",
     "l2_loss",
+    "lazy_penalty",
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
     "minimax_discriminator_loss",
