@@ -76,7 +76,7 @@ def test_runs_keep_their_recorded_data_size(small_mixture: None) -> None:
     assert len(load_data(RunConfig(dataset="grid", kind="grid", seed=2)).x) == 50_000
     assert device_data_for_run("grid", 5) and device_data_for_run("grid", None)
     assert not device_data_for_run("grid", 4)  # a shorter trial run keeps the host pipeline
-    assert not device_data_for_run("ring", None)
+    assert not device_data_for_run("mnist", None)
 
 
 def test_device_data_flag_of_old_folders() -> None:

@@ -11,12 +11,14 @@ from typing import Any
 import numpy as np
 
 from ganlib.cli._presets import registry_loss
+from ganlib.cli._xla import POINTS_XLA_MIN_STEPS, xla_for_run
 from ganlib.cli.config import RunConfig
 
 __all__ = [
     "DEVICE_DATA_MIN_STEPS",
     "GRID_POINTS",
     "MIXTURE_POINTS",
+    "POINTS_XLA_MIN_STEPS",
     "POINT_HIDDEN_UNITS",
     "CLIError",
     "LoadedData",
@@ -34,7 +36,8 @@ __all__ = [
 MIXTURE_POINTS = 50_000
 """Points drawn from the ring/grid mixture (seeded by `--seed`) for a run without `device_data`."""
 GRID_POINTS = 100_000
-"""Grid points of a new run with `device_data` (the driver's); a run keeps its `num_examples`."""
+"""Ring/grid points of a new run with `device_data` (the driver's); a run keeps its
+`num_examples`."""
 POINT_HIDDEN_UNITS = (128, 128, 128)
 """Hidden layers of the MLPs for vector data (generator and discriminator; LeakyReLU 0.2, no
 BatchNorm; the generator's output is linear): the ring/grid recipe's (`ganlib.cli.recipes`)."""
@@ -258,36 +261,25 @@ def build_builders(config: RunConfig) -> tuple[Any, Any]:
     return g, d
 
 
-POINTS_XLA_MIN_STEPS = 200
-"""Runs on vector data at least this long train with XLA. On the ring's MLP pair XLA halved
-the time of a step and cost about 6 s of compilation (measured at load 5: 59 against 115 ms a
-step, 15 against 8 s of set-up), so it pays back after a hundred-odd steps."""
-
-
 DEVICE_DATA_MIN_STEPS = POINTS_XLA_MIN_STEPS
-"""Grid runs at least this long draw their batches in the step (`device_data_for_run`)."""
-
-
-def xla_for_run(config: RunConfig) -> bool:
-    """XLA for a new run's training step: vector data, at least `POINTS_XLA_MIN_STEPS` steps."""
-    return config.is_points and config.total_steps >= POINTS_XLA_MIN_STEPS
+"""Ring/grid runs at least this long draw their batches in the step (`device_data_for_run`)."""
 
 
 def device_data_for_run(kind: str, steps: int | None) -> bool:
     """Whether a new run of `kind` asked for `steps` (None: the default length or `--epochs`)
     draws its batches in the compiled step (`ganlib.data.DeviceData`) from `GRID_POINTS`
-    points: the grid, as the benchmark driver trains it, unless `--steps` is below
-    `DEVICE_DATA_MIN_STEPS` (runs without XLA). With XLA the host pipeline between steps cost
-    ~8% of the small step's CPU (docs/benchmarks.md, "`ganlib train grid` at the 3-minute
-    budget"); the ring and short runs keep it (`ganlib.data.resumable_batches`).
+    points: the ring and the grid, as the benchmark driver trains them, unless `--steps` is
+    below `DEVICE_DATA_MIN_STEPS` (runs without XLA). With XLA the host pipeline between steps
+    cost ~8% of the grid's small step (docs/benchmarks.md, "`ganlib train grid` at the
+    3-minute budget"); other data and short runs keep it (`ganlib.data.resumable_batches`).
 
     Example:
-        >>> device_data_for_run("grid", None), device_data_for_run("grid", 150)
+        >>> device_data_for_run("ring", None), device_data_for_run("grid", 150)
         (True, False)
-        >>> device_data_for_run("ring", None)
+        >>> device_data_for_run("mnist", None)
         False
     """
-    return kind == "grid" and (steps is None or steps >= DEVICE_DATA_MIN_STEPS)
+    return kind in ("ring", "grid") and (steps is None or steps >= DEVICE_DATA_MIN_STEPS)
 
 
 def make_trainer(config: RunConfig) -> Any:
