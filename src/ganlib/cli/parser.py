@@ -200,7 +200,7 @@ def _add_train(sub: Any) -> None:
         type=non_negative_int,
         metavar="N",
         help="after --rejection sampling, move each sample N gradient steps up the "
-        "(refined) discriminator's logit (grid: 10; others: 0)",
+        "(refined) discriminator's logit (grid: 10; ring: 1; others: 0)",
     )
     p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
     p.add_argument(

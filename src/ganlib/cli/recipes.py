@@ -84,6 +84,7 @@ _RING = PointRecipe(
     rejection="drs",
     rejection_gamma=0.0,
     rejection_refine=2000,
+    rejection_ascent=1,
 )
 _GRID = PointRecipe(
     latent_dim=2,

@@ -38,7 +38,7 @@ REFINE_FAKES = 100_000
 """Generated samples the discriminator is refined against (`--rejection-refine`)."""
 ASCENT_STEP_SIZE = 5e-3
 """Step size of `--rejection-ascent` (`ganlib.sampling.discriminator_ascent`), chosen on the
-grid (docs/benchmarks.md)."""
+grid and kept for the ring's one step (docs/benchmarks.md)."""
 CALIBRATION_SAMPLES = 5000
 """Real and generated samples each for the discriminator's calibration (fewer if the data
 set is smaller)."""
