@@ -1,8 +1,11 @@
-"""`ganlib train grid` draws its batches in the compiled step (`ganlib.data.DeviceData`).
+"""`ganlib train grid` and `ganlib train ring` draw their batches in the compiled step
+(`ganlib.data.DeviceData`).
 
 Small runs only: the mixture is cut to 1,000 points (3 steps per epoch at batch 256) and the
 in-step draws start at 5 steps, so no XLA and no sampler; the full-length figures are in
-docs/benchmarks.md.
+docs/benchmarks.md. A ring run takes the grid's path through `ganlib train`
+(`device_data_for_run`, then the same `_fitloop`), so the grid's exact-resume test covers it,
+and the 300-step ring fixture of tests/test_cli_rejection.py trains on it end to end.
 """
 
 from __future__ import annotations
@@ -86,3 +89,21 @@ def test_device_data_flag_of_old_folders() -> None:
     assert RunConfig.from_dict(values).device_data is False
     with pytest.raises(ValueError, match="device_data"):
         RunConfig.from_dict({**values, "device_data": "yes"})
+
+
+def test_old_ring_folders_keep_the_host_pipeline(small_mixture: None) -> None:
+    """A ring folder written before session 9 (no `device_data`, 50,000 points) reads as the
+    host pipeline with the points it trained on; new ring runs of at least
+    `DEVICE_DATA_MIN_STEPS` steps draw `GRID_POINTS` points in the step, shorter ones do not."""
+    from ganlib.cli._setup import device_data_for_run, load_data
+    from ganlib.data import ring_mixture
+
+    values = RunConfig(dataset="ring", kind="ring", seed=7, num_examples=50_000).to_dict()
+    del values["device_data"]
+    old = RunConfig.from_dict(values)
+    assert old.device_data is False
+    np.testing.assert_array_equal(load_data(old).x, ring_mixture().sample(50_000, seed=7))
+    new = RunConfig(dataset="ring", kind="ring", seed=7, device_data=True)
+    np.testing.assert_array_equal(load_data(new).x, ring_mixture().sample(1000, seed=7))
+    assert device_data_for_run("ring", None) and device_data_for_run("ring", 5)
+    assert not device_data_for_run("ring", 4)
