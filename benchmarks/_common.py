@@ -105,9 +105,25 @@ def print_header(title: str, info: dict[str, Any]) -> None:
     )
 
 
+def deadline(stop_at: str, started: float) -> float:
+    """The first UTC "HH:MM" at or after the minute of `started` (epoch seconds), in seconds.
+
+    A run started at 23:50 with `--stop-at 00:30` stops 40 minutes later, after midnight.
+    """
+    hours, minutes = (int(part) for part in stop_at.split(":"))
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise ValueError(f"--stop-at takes UTC HH:MM. Received: {stop_at!r}")
+    start_minute = started - started % 60
+    at = started - started % 86_400 + hours * 3_600 + minutes * 60
+    return at if at >= start_minute else at + 86_400
+
+
 def past(stop_at: str | None) -> bool:
-    """Whether the UTC clock has reached `stop_at` ("HH:MM"; None: never), for `--stop-at`."""
-    return bool(stop_at) and time.strftime("%H:%M", time.gmtime()) >= str(stop_at)
+    """Whether `stop_at` ("HH:MM" UTC; None: never), counted from this process's start, is here."""
+    if not stop_at:
+        return False
+    now = time.time()
+    return now >= deadline(str(stop_at), now - process_age())
 
 
 def median(values: Sequence[float]) -> float:
