@@ -80,7 +80,7 @@ def test_every_one_is_the_penalty_itself_and_bad_intervals_fail() -> None:
     for bad in (0, -2, 2.0, True, None):
         with pytest.raises(ValueError, match="`every` must be an integer >= 1"):
             losses.lazy_penalty(lambda: tf.constant(1.0), 0, bad)  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match="`every` must be an integer >= 1"):
+        with pytest.raises(ValueError, match="`penalty_every` must be an integer >= 1"):
             GANTrainer(_generator(), _discriminator(), penalty_every=bad)
 
 

@@ -58,9 +58,14 @@ class TrainerRNG:
         finally:
             self._eval_draws = None
 
+    @property
+    def _seeds_fixed(self) -> bool:
+        """Inside `_fixed_seeds` (`test_step`), not a training step."""
+        return self._eval_draws is not None
+
     def _next_seed(self) -> tf.Tensor:
         """The next stateless seed, the same on every replica."""
-        if self._eval_draws is not None:
+        if self._eval_draws is not None:  # inside `_fixed_seeds`
             self._eval_draws += 1
             return tf.constant([self.seed, -self._eval_draws], dtype="int64")
         seed = self.rng_state.value

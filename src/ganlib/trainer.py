@@ -125,7 +125,7 @@ class GANTrainer(
         self.discriminator = discriminator
         self.loss_fn = loss
         self.penalties = penalties
-        self.penalty_every = check_every(penalty_every)
+        self.penalty_every = check_every(penalty_every, "penalty_every")
         self.d_steps = d_steps
         self.g_steps = g_steps
         self.pack = check_pack(pack, 2 if len(getattr(generator, "inputs", ())) == 2 else None)
@@ -217,7 +217,7 @@ class GANTrainer(
         if self.augment is not None:
             logs["d_real_sign"] = tf.sign(real_out)
         d_labels = None if labels is None else self._labels_for(self.discriminator, labels)
-        every = self.penalty_every if self._eval_draws is None else 1  # test_step: every step
+        every = 1 if self._seeds_fixed else self.penalty_every  # test_step: every step
         for p in self.penalties:
             seed = self._seed()
 

@@ -17,15 +17,18 @@ import tensorflow as tf
 __all__ = ["check_every", "lazy_penalty"]
 
 
-def check_every(every: Any) -> int:
+def check_every(every: Any, name: str = "every") -> int:
     """Validates a lazy-regularization interval: an ``int >= 1``; returns it.
+
+    ``name`` is the argument's name in the error message (``GANTrainer`` passes
+    ``"penalty_every"``).
 
     Example:
         >>> check_every(8)
         8
     """
     if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-        raise ValueError(f"`every` must be an integer >= 1. Received: every={every!r}")
+        raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={every!r}")
     return every
 
 
