@@ -38,7 +38,8 @@ from _quality_mnist import (
     real_floor,
     run_mnist,
 )
-from _quality_toy import DEFAULT_TOY, TOY_CONFIGS, run_toy, toy_table
+from _quality_toy import DEFAULT_TOY, TOY_CONFIGS, run_toy
+from _toy_scores import toy_table
 
 
 # ------------------------------------------------------------------------------------ main
