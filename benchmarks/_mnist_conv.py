@@ -1,23 +1,13 @@
 """MNIST recipes for issue 12's target: variants named by tokens, step budgets, speed ratio.
 
 Used by `benchmarks/mnist_recipe.py` (jobs `speed` and `run`). A variant is a `+`-joined
-list of tokens, the first naming the pair, the rest one change each:
+list of tokens, the first naming the pair, the rest one change each (the
+list: `benchmarks/_mnist_variants.py`, which parses and builds them).
 
-    mlp    the README pair: MLPGenerator/MLPDiscriminator, NonSaturating(real_label=0.9)
-    dcN    DCGANGenerator/DCGANDiscriminator with base_filters=N (BatchNorm), NonSaturating()
-    aug    DiffAugment("translation,cutout")     augc  DiffAugment("color,translation,cutout")
-    augt   DiffAugment("translation") (no cutout: a cut real digit has broken strokes too)
-    upc    dcN generator blocks: nearest 2x upsampling + 3x3 conv instead of transposed conv
-    d2x    dcN discriminator with twice the generator's base_filters
-    ls     one-sided label 0.9 (the dcN pairs)   hinge Hinge loss
-    r1     R1Penalty(1.0) (`r1x10`: weight 10)   mbstd minibatch-stddev in D
-    b64    batch 64                              b0    Adam betas (0, 0.99)
-    ttur   G lr 1e-4, D lr 4e-4                  lr1   G and D lr 1e-4
-    decay  learning rates decay linearly to 0 over the run
-
-Every variant trains with `jit_compile=True, steps_per_execution=8` on `data.DeviceData`, seed
-0 by default, with `GeneratorEMA(ema)` attached and a second, shorter average (`ShadowEMA`,
-decay `--ema2`) kept beside it, so one run scores raw, EMA and EMA2 weights.
+Every variant trains with `jit_compile=True` (``nojit``: False), `steps_per_execution=8` on
+`data.DeviceData`, seed 0 by default, with `GeneratorEMA(ema)` attached and a second, shorter
+average (`ShadowEMA`, decay `--ema2`) kept beside it, so one run scores raw, EMA and EMA2
+weights; `run` prints the CPU seconds of the steps (`train_cpu_s`, scoring excluded).
 """
 
 from __future__ import annotations
@@ -28,87 +18,7 @@ from typing import Any
 
 import numpy as np
 from _common import past
-
-PAIRS = ("mlp", "dc8", "dc16", "dc24", "dc32", "dc64")
-TOKENS = (
-    *("aug", "augc", "augt", "upc", "d2x", "ls", "hinge", "r1", "r1x10", "mbstd"),
-    *("b64", "b0", "ttur", "lr1", "decay"),
-)
-
-
-def parse(variant: str) -> tuple[str, set[str]]:
-    """``"dc16+aug+ls"`` -> ``("dc16", {"aug", "ls"})``; unknown tokens are an error."""
-    pair, *changes = variant.split("+")
-    if pair not in PAIRS or any(t not in TOKENS for t in changes):
-        raise ValueError(f"unknown variant {variant!r}: pairs {PAIRS}, tokens {TOKENS}")
-    return pair, set(changes)
-
-
-def batch_size(variant: str) -> int:
-    """128, or 64 with the ``b64`` token."""
-    return 64 if "b64" in parse(variant)[1] else 128
-
-
-def build(variant: str, seed: int, steps: int) -> Any:
-    """A compiled GANTrainer for `variant` (`steps`: the run's length, for ``decay``)."""
-    import keras
-
-    from ganlib import GANTrainer, augment, losses, models, optimizers
-
-    pair, t = parse(variant)
-    keras.utils.set_random_seed(seed)
-    if pair == "mlp":
-        g = models.MLPGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
-        d = models.MLPDiscriminator((28, 28, 1), minibatch_stddev="mbstd" in t).build()
-        label = 0.9
-    else:
-        width = int(pair[2:])
-        g_class = _upsample_conv_generator() if "upc" in t else models.DCGANGenerator
-        g = g_class(latent_dim=100, base_filters=width).build()
-        d_width = 2 * width if "d2x" in t else width
-        d = models.DCGANDiscriminator(base_filters=d_width, minibatch_stddev="mbstd" in t).build()
-        label = 0.9 if "ls" in t else 1.0
-    loss = losses.Hinge() if "hinge" in t else losses.NonSaturating(real_label=label)
-    extra: dict[str, Any] = {}
-    policies = {
-        "aug": "translation,cutout",
-        "augc": "color,translation,cutout",
-        "augt": "translation",
-    }
-    for token, policy in policies.items():
-        if token in t:
-            extra["augment"] = augment.DiffAugment(policy)
-    if "r1" in t or "r1x10" in t:
-        extra["penalties"] = [losses.R1Penalty(10.0 if "r1x10" in t else 1.0)]
-    trainer = GANTrainer(g, d, loss=loss, seed=seed, **extra)
-    g_lr, d_lr = (1e-4, 4e-4) if "ttur" in t else (1e-4, 1e-4) if "lr1" in t else (2e-4, 2e-4)
-    rates: list[Any] = [g_lr, d_lr]
-    if "decay" in t:
-        rates = [keras.optimizers.schedules.PolynomialDecay(r, steps, r * 0.01) for r in rates]
-    betas = {"beta_1": 0.0, "beta_2": 0.99} if "b0" in t else {}
-    opts = optimizers.dcgan(g_learning_rate=rates[0], d_learning_rate=rates[1], **betas)
-    trainer.compile(*opts, jit_compile=True, steps_per_execution=8)
-    return trainer
-
-
-def _upsample_conv_generator() -> Any:
-    """`DCGANGenerator` whose blocks are ``UpSampling2D(2) -> Conv2D(width, 3) -> BN -> ReLU``.
-
-    Nearest-neighbour upsampling then a 3x3 convolution has no transposed convolution's uneven
-    kernel overlap (checkerboard); per block it costs ~2.25x the transposed conv's FLOPs.
-    """
-    import keras
-
-    from ganlib import models
-    from ganlib.models import layers
-
-    class UpsampleConvGenerator(models.DCGANGenerator):
-        def block(self, x: Any, width: int, index: int) -> Any:
-            x = keras.layers.UpSampling2D(2, name=f"upsample_{index}")(x)
-            x = layers.conv2d(width, 3, use_bias=not self.batch_norm, name=f"conv_{index}")(x)
-            return self._norm_act(x, str(index))
-
-    return UpsampleConvGenerator
+from _mnist_variants import batch_size, build
 
 
 class ShadowEMA:
@@ -260,17 +170,23 @@ def run(args: Any, score: Any, emit: Any) -> None:
         if past(args.stop_at):
             trainer.stop_training = True  # Keras's own stop flag: rows report the steps reached
         if epoch % 5 == 4:
-            print(json.dumps({"step": step, "min": round(minutes, 1)}), flush=True)
+            cpu = round(time.process_time() - cpu0[0])  # this process's CPU s, less scoring
+            print(json.dumps({"step": step, "min": round(minutes, 1), "cpu_s": cpu}), flush=True)
         while marks and step >= marks[0]:
             marks.pop(0)
+            scoring = time.process_time()
             for weights in ("raw", "ema"):
                 row = score(trainer, screen, args.screen_n, args.seed, weights == "ema")
+                row["train_cpu_s"] = round(scoring - cpu0[0])
                 emit({"variant": args.variant, "weights": weights, "screen": True, **row})
                 write(row, f"{step}_{weights}")
             save(str(step))
+            cpu0[0] += time.process_time() - scoring
 
+    cpu0 = [time.process_time()]
     fit(trainer, x, args.steps, batch_size(args.variant), args.seed, [progress])
     save(str(int(trainer.step_counter.numpy())))
+    train_cpu = round(time.process_time() - cpu0[0])  # CPU s of the steps (scoring excluded)
     for weights in ("raw", "ema", "ema2"):
         start = time.perf_counter()
         if weights == "ema2":
@@ -278,6 +194,7 @@ def run(args: Any, score: Any, emit: Any) -> None:
         else:
             row = score(trainer, evaluator, args.n, args.seed, weights == "ema")
         row["eval_min"] = round((time.perf_counter() - start) / 60, 2)
+        row["train_cpu_s"] = train_cpu
         emit({"variant": args.variant, "weights": weights, "seed": args.seed, **row})
         write(row, weights)
     if args.floor:

@@ -1,0 +1,160 @@
+"""MNIST recipe variants named by tokens (issue 12): parse a variant and build its trainer.
+
+Used by `benchmarks/_mnist_conv.py` (the `speed`, `run` and `truncate` jobs of
+`benchmarks/mnist_recipe.py`). A variant is a `+`-joined list of tokens, the first naming the
+pair, the rest one change each:
+
+    mlp    the README pair: MLPGenerator/MLPDiscriminator, NonSaturating(real_label=0.9)
+    dcN    DCGANGenerator/DCGANDiscriminator with base_filters=N (BatchNorm), NonSaturating()
+    paper  Chen et al. 2016's InfoGAN networks (`ganlib.models.infogan`) at issue 15's widths:
+           latent 74, base_filters 32, hidden 256 (Q head 64 with ``info``), NonSaturating()
+    aug    DiffAugment("translation,cutout")     augc  DiffAugment("color,translation,cutout")
+    augt   DiffAugment("translation") (no cutout: a cut real digit has broken strokes too)
+    upc    dcN generator blocks: nearest 2x upsampling + 3x3 conv instead of transposed conv
+    d2x    dcN discriminator with twice the generator's base_filters
+    ls     one-sided label 0.9 (the dcN and paper pairs)   hinge Hinge loss
+    r1     R1Penalty(1.0) (`r1x10`: weight 10)   mbstd minibatch-stddev in D (mlp, dcN)
+    b64    batch 64                              b0    Adam betas (0, 0.99)
+    ttur   G lr 1e-4, D lr 4e-4                  lr1   G and D lr 1e-4
+    glr3   G lr 1e-3 (D 2e-4: issue 15's InfoGAN rates)
+    decay  learning rates decay linearly to 0 over the run
+    info   (paper only) `InfoGANTrainer`: a 10-way categorical code in the first 10 latent
+           entries, Q's code loss at weight 1, the other noise scaled by 0.5; the code is drawn
+           at random when sampling, so the generator stays unconditional
+    nojit  compile without XLA (still 8 steps per execution)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PAIRS = ("mlp", "dc8", "dc16", "dc24", "dc32", "dc64", "paper")
+TOKENS = (
+    *("aug", "augc", "augt", "upc", "d2x", "ls", "hinge", "r1", "r1x10", "mbstd"),
+    *("b64", "b0", "ttur", "lr1", "glr3", "decay", "info", "nojit"),
+)
+#: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
+_DC_ONLY = {"upc", "d2x"}
+#: Issue 15's InfoGAN widths (`benchmarks/_translation_infogan.py --arch paper`).
+PAPER = {"latent": 74, "filters": 32, "hidden": 256, "q_hidden": 64, "noise_scale": 0.5}
+
+
+def parse(variant: str) -> tuple[str, set[str]]:
+    """``"dc16+aug+ls"`` -> ``("dc16", {"aug", "ls"})``; unknown tokens are an error."""
+    pair, *changes = variant.split("+")
+    if pair not in PAIRS or any(t not in TOKENS for t in changes):
+        raise ValueError(f"unknown variant {variant!r}: pairs {PAIRS}, tokens {TOKENS}")
+    t = set(changes)
+    wrong = t & (_DC_ONLY | {"mbstd"}) if pair == "paper" else t & {"info"}
+    if wrong:
+        raise ValueError(f"{variant!r}: upc, d2x, mbstd are not for paper; info is paper only")
+    return pair, t
+
+
+def batch_size(variant: str) -> int:
+    """128, or 64 with the ``b64`` token."""
+    return 64 if "b64" in parse(variant)[1] else 128
+
+
+def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
+    """Generator, discriminator and the real label of `pair` with the tokens `t`."""
+    from ganlib import models
+
+    if pair == "mlp":
+        g = models.MLPGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
+        d = models.MLPDiscriminator((28, 28, 1), minibatch_stddev="mbstd" in t).build()
+        return g, d, 0.9
+    label = 0.9 if "ls" in t else 1.0
+    if pair == "paper":
+        return (*paper_networks("info" in t), label)
+    width = int(pair[2:])
+    g_class = _upsample_conv_generator() if "upc" in t else models.DCGANGenerator
+    g = g_class(latent_dim=100, base_filters=width).build()
+    d_width = 2 * width if "d2x" in t else width
+    d = models.DCGANDiscriminator(base_filters=d_width, minibatch_stddev="mbstd" in t).build()
+    return g, d, label
+
+
+def paper_networks(info: bool) -> tuple[Any, Any]:
+    """`InfoGANGenerator` / `InfoGANDiscriminator` at `PAPER`'s widths; with `info` D has the
+    10-way Q head, otherwise only the adversarial logit (an unconditional GAN's D)."""
+    from ganlib.models.infogan import InfoGANDiscriminator, InfoGANGenerator
+
+    class LogitOnly(InfoGANDiscriminator):
+        """The paper's D without Q: ``head`` is the adversarial ``Dense(1)`` alone."""
+
+        def head(self, x: Any, labels: Any = None) -> Any:
+            return self._logit(x, labels)
+
+    g = InfoGANGenerator(
+        PAPER["latent"], base_filters=PAPER["filters"], hidden_units=PAPER["hidden"]
+    ).build()
+    d_class = InfoGANDiscriminator if info else LogitOnly
+    d = d_class(
+        extra_outputs=10,
+        base_filters=PAPER["filters"],
+        hidden_units=PAPER["hidden"],
+        q_hidden_units=PAPER["q_hidden"],
+    ).build()
+    return g, d
+
+
+def build(variant: str, seed: int, steps: int) -> Any:
+    """A compiled GANTrainer for `variant` (`steps`: the run's length, for ``decay``)."""
+    import keras
+
+    from ganlib import GANTrainer, augment, losses, optimizers
+    from ganlib.auxiliary_trainers import InfoGANTrainer
+
+    pair, t = parse(variant)
+    keras.utils.set_random_seed(seed)
+    g, d, label = networks(pair, t)
+    loss = losses.Hinge() if "hinge" in t else losses.NonSaturating(real_label=label)
+    extra: dict[str, Any] = {}
+    policies = {
+        "aug": "translation,cutout",
+        "augc": "color,translation,cutout",
+        "augt": "translation",
+    }
+    for token, policy in policies.items():
+        if token in t:
+            extra["augment"] = augment.DiffAugment(policy)
+    if "r1" in t or "r1x10" in t:
+        extra["penalties"] = [losses.R1Penalty(10.0 if "r1x10" in t else 1.0)]
+    if "info" in t:
+        trainer: Any = InfoGANTrainer(
+            g, d, loss=loss, num_categories=10, noise_scale=PAPER["noise_scale"], seed=seed,
+            **extra,
+        )  # fmt: skip
+    else:
+        trainer = GANTrainer(g, d, loss=loss, seed=seed, **extra)
+    g_lr, d_lr = (1e-4, 4e-4) if "ttur" in t else (1e-4, 1e-4) if "lr1" in t else (2e-4, 2e-4)
+    if "glr3" in t:
+        g_lr = 1e-3
+    rates: list[Any] = [g_lr, d_lr]
+    if "decay" in t:
+        rates = [keras.optimizers.schedules.PolynomialDecay(r, steps, r * 0.01) for r in rates]
+    betas = {"beta_1": 0.0, "beta_2": 0.99} if "b0" in t else {}
+    opts = optimizers.dcgan(g_learning_rate=rates[0], d_learning_rate=rates[1], **betas)
+    trainer.compile(*opts, jit_compile="nojit" not in t, steps_per_execution=8)
+    return trainer
+
+
+def _upsample_conv_generator() -> Any:
+    """`DCGANGenerator` whose blocks are ``UpSampling2D(2) -> Conv2D(width, 3) -> BN -> ReLU``.
+
+    Nearest-neighbour upsampling then a 3x3 convolution has no transposed convolution's uneven
+    kernel overlap (checkerboard); per block it costs ~2.25x the transposed conv's FLOPs.
+    """
+    import keras
+
+    from ganlib import models
+    from ganlib.models import layers
+
+    class UpsampleConvGenerator(models.DCGANGenerator):
+        def block(self, x: Any, width: int, index: int) -> Any:
+            x = keras.layers.UpSampling2D(2, name=f"upsample_{index}")(x)
+            x = layers.conv2d(width, 3, use_bias=not self.batch_norm, name=f"conv_{index}")(x)
+            return self._norm_act(x, str(index))
+
+    return UpsampleConvGenerator

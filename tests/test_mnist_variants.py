@@ -1,0 +1,54 @@
+"""`benchmarks/_mnist_variants.py`: the token grammar of the MNIST recipe runs (issue 12) and
+the InfoGAN paper pair it builds (`paper`, `paper+info`).
+
+Model builds only (no training, no XLA): the trained rows are in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import _mnist_variants as variants
+
+
+def test_parse_splits_pair_and_tokens() -> None:
+    assert variants.parse("paper+info+b64+glr3") == ("paper", {"info", "b64", "glr3"})
+    assert variants.batch_size("paper+info+b64") == 64
+    assert variants.batch_size("mlp+aug") == 128
+
+
+@pytest.mark.parametrize(
+    "variant", ["dc16+info", "mlp+info", "paper+mbstd", "paper+upc", "paper+d2x", "paper+xyz"]
+)
+def test_parse_rejects_tokens_the_pair_cannot_take(variant: str) -> None:
+    with pytest.raises(ValueError, match=r"paper|unknown"):
+        variants.parse(variant)
+
+
+def test_paper_pair_has_the_q_head_only_with_info() -> None:
+    g, d = variants.paper_networks(info=False)
+    assert g.input_shape == (None, variants.PAPER["latent"])
+    assert g.output_shape == (None, 28, 28, 1)
+    assert d.output_shape == (None, 1)
+    _, d_info = variants.paper_networks(info=True)
+    assert d_info.output_shape == (None, 1 + 10)
+    # the shared body is the same network: Q adds its layers on top
+    assert d_info.count_params() > d.count_params()
+
+
+def test_info_variant_builds_an_infogan_trainer_at_issue_15_rates() -> None:
+    from ganlib.auxiliary_trainers import InfoGANTrainer
+
+    trainer = variants.build("paper+info+glr3+nojit", seed=0, steps=10)
+    assert isinstance(trainer, InfoGANTrainer)
+    assert trainer.num_categories == 10
+    assert trainer.noise_scale == variants.PAPER["noise_scale"]
+    rates = [float(o.learning_rate.numpy()) for o in (trainer.g_optimizer, trainer.d_optimizer)]
+    assert rates == pytest.approx([1e-3, 2e-4])
+    plain = variants.build("paper+nojit", seed=0, steps=10)
+    assert not isinstance(plain, InfoGANTrainer)
