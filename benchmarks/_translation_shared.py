@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from typing import Any
 
 from _common import load_average, past
@@ -151,18 +152,59 @@ def stop_at(args: argparse.Namespace) -> list[Any]:
     return [every_steps(1, check)]
 
 
+def waited_for_cpu() -> float:
+    """Seconds this process's live threads have waited in the run queue (Linux schedstat).
+
+    The second field of `/proc/self/task/*/schedstat`; 0 where it does not exist. Time a
+    runnable thread spent waiting for a core held by another process (or by a sibling thread):
+    on a shared machine, the part of the wall time that the load added.
+    """
+    total = 0.0
+    for path in Path("/proc/self/task").glob("*/schedstat"):
+        try:
+            total += int(path.read_text().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            continue  # the thread ended
+    return total
+
+
+def _clocks() -> tuple[float, float, float]:
+    return time.perf_counter(), time.process_time(), waited_for_cpu()
+
+
 def fit_steps(model: Any, data: Any, steps: int, quiet: bool, extra: Any = ()) -> float:
     """Trains `steps` steps; returns the wall time and prints the process's CPU time too.
 
     On a shared machine the CPU seconds of a single-threaded process are the better measure of
-    the work: they are about what the run takes on one core of its own.
+    the work: they are about what the run takes on one core of its own. After the first
+    `min(50, steps // 2)` steps (tracing, warm-up) the clocks are read again, and the rest is
+    printed per step: CPU (all threads), wall, and the threads' run-queue wait
+    (`waited_for_cpu`), so runs with `TF_NUM_INTRAOP_THREADS=2` can be compared with
+    single-threaded ones on a loaded machine.
     """
     import numpy as np
 
-    start, cpu = time.perf_counter(), time.process_time()
-    callbacks = [*extra] if quiet else [*extra, every_steps(max(1, steps // 5), _progress)]
+    warm, marks = min(50, steps // 2), []
+    start = _clocks()
+
+    def mark(*_: Any) -> None:
+        if not marks:  # only the first call, after `warm` steps
+            marks.append(_clocks())
+
+    callbacks = [*extra, every_steps(max(1, warm), mark)]
+    if not quiet:
+        callbacks.append(every_steps(max(1, steps // 5), _progress))
     model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=callbacks)
-    cpu = time.process_time() - cpu
+    end = _clocks()
+    cpu = end[1] - start[1]
     steps = int(np.asarray(getattr(model, "step_counter", steps)))  # fewer after --stop-at
     print(f"  {steps} steps: {cpu:.0f} s of CPU time ({steps / cpu:.2f} steps per CPU second)")
-    return time.perf_counter() - start
+    if marks and steps > warm:
+        done = steps - warm
+        wall, cpu, wait = (1000 * (b - a) / done for a, b in zip(marks[0], end, strict=True))
+        print(
+            f"  steps {warm + 1}-{steps}, per step: {cpu:.1f} ms of CPU, {wall:.1f} ms wall, "
+            f"{wait:.1f} ms waiting for a CPU; load {load_average()}",
+            flush=True,
+        )
+    return end[0] - start[0]
