@@ -6,7 +6,8 @@ classifier. One module per task, each with its protocol in its docstring:
 CycleGAN), `_translation_acgan.py` (AC-GAN), `_translation_infogan.py` (InfoGAN's code ->
 digit); shared helpers in `_translation_shared.py`.
 
-Training is budgeted in steps (the machine is shared); wall time and load are printed.
+Training is budgeted in steps (the machine is shared); wall time, CPU time and load are printed,
+and the steps after the first 50 per step (CPU of all threads, wall, run-queue wait).
 `--ema DECAY` trains with a `GeneratorEMA` and also scores its weights (paired: the pix2pix
 row uses them), `--lr` sets Adam's learning rate (G and D, and the L1-only U-Net; `--g-lr`
 the generator's alone), `--lr-decay` decays both linearly to 0 over `--steps`,
