@@ -36,6 +36,9 @@ Commands behind docs/translation.md and docs/benchmarks.md, and the smoke test:
     nice -n 5 python benchmarks/translation.py infogan --arch paper --latent 74 --filters 32 \
         --hidden 256 --q-hidden 64 --continuous 0 --g-lr 1e-3 --noise-scale 0.5 --steps 2500 \
         --probe 500 --truncation 0.5 --ema 0.999
+    nice -n 5 python benchmarks/translation.py infogan --arch paper --latent 74 --filters 32 \
+        --hidden 256 --q-hidden 64 --continuous 0 --g-lr 1e-3 --noise-scale 0.5 --steps 5500 \
+        --probe 500 --truncation 0.5 --ema 0.999 --info-warmup 1000
     python benchmarks/translation.py acgan --quick --ema 0.9 --truncation 0.5
 """
 
