@@ -43,6 +43,12 @@ Session 8 ("MNIST: + minibatch-stddev at 8,892 steps, and truncation"):
         --screen-n 10000 --stop-at 21:15 --floor --save runs/w
     python benchmarks/mnist_recipe.py truncate mlp+aug+mbstd runs/w/mlp_aug_mbstd_seed0_8892.npz
 
+Session 10 ("MNIST: the InfoGAN paper networks at the 10-minute budget"):
+
+    python benchmarks/mnist_recipe.py speed mlp+aug paper+info+b64+glr3 --reps 3 --steps 32
+    python benchmarks/mnist_recipe.py run paper+info+b64+glr3 --steps 7956 --eval-at 5460 \
+        --screen-n 10000 --floor --save runs/w                  # and --seed 1
+
 Output: one JSON line per scored sample set.
 """
 
