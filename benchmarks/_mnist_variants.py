@@ -21,6 +21,7 @@ pair, the rest one change each:
     info   (paper only) `InfoGANTrainer`: a 10-way categorical code in the first 10 latent
            entries, Q's code loss at weight 1, the other noise scaled by 0.5; the code is drawn
            at random when sampling, so the generator stays unconditional
+    ns1    (with info) the other noise at scale 1.0 instead of 0.5
     nojit  compile without XLA (still 8 steps per execution)
 """
 
@@ -31,7 +32,7 @@ from typing import Any
 PAIRS = ("mlp", "dc8", "dc16", "dc24", "dc32", "dc64", "paper")
 TOKENS = (
     *("aug", "augc", "augt", "upc", "d2x", "ls", "hinge", "r1", "r1x10", "mbstd"),
-    *("b64", "b0", "ttur", "lr1", "glr3", "decay", "info", "nojit"),
+    *("b64", "b0", "ttur", "lr1", "glr3", "decay", "info", "ns1", "nojit"),
 )
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
 _DC_ONLY = {"upc", "d2x"}
@@ -46,8 +47,10 @@ def parse(variant: str) -> tuple[str, set[str]]:
         raise ValueError(f"unknown variant {variant!r}: pairs {PAIRS}, tokens {TOKENS}")
     t = set(changes)
     wrong = t & (_DC_ONLY | {"mbstd"}) if pair == "paper" else t & {"info"}
-    if wrong:
-        raise ValueError(f"{variant!r}: upc, d2x, mbstd are not for paper; info is paper only")
+    if wrong or ("ns1" in t and "info" not in t):
+        raise ValueError(
+            f"{variant!r}: upc, d2x, mbstd are not for paper; info is paper only; ns1 needs info"
+        )
     return pair, t
 
 
@@ -123,8 +126,8 @@ def build(variant: str, seed: int, steps: int) -> Any:
         extra["penalties"] = [losses.R1Penalty(10.0 if "r1x10" in t else 1.0)]
     if "info" in t:
         trainer: Any = InfoGANTrainer(
-            g, d, loss=loss, num_categories=10, noise_scale=PAPER["noise_scale"], seed=seed,
-            **extra,
+            g, d, loss=loss, num_categories=10, seed=seed,
+            noise_scale=1.0 if "ns1" in t else PAPER["noise_scale"], **extra,
         )  # fmt: skip
     else:
         trainer = GANTrainer(g, d, loss=loss, seed=seed, **extra)

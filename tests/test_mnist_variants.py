@@ -1,5 +1,5 @@
 """`benchmarks/_mnist_variants.py`: the token grammar of the MNIST recipe runs (issue 12) and
-the InfoGAN paper pair it builds (`paper`, `paper+info`).
+the InfoGAN paper pair it builds (`paper`, `paper+info`, `paper+info+ns1`).
 
 Model builds only (no training, no XLA): the trained rows are in docs/benchmarks.md.
 """
@@ -23,7 +23,8 @@ def test_parse_splits_pair_and_tokens() -> None:
 
 
 @pytest.mark.parametrize(
-    "variant", ["dc16+info", "mlp+info", "paper+mbstd", "paper+upc", "paper+d2x", "paper+xyz"]
+    "variant",
+    ["dc16+info", "mlp+info", "paper+mbstd", "paper+upc", "paper+d2x", "paper+xyz", "paper+ns1"],
 )
 def test_parse_rejects_tokens_the_pair_cannot_take(variant: str) -> None:
     with pytest.raises(ValueError, match=r"paper|unknown"):
@@ -52,3 +53,9 @@ def test_info_variant_builds_an_infogan_trainer_at_issue_15_rates() -> None:
     assert rates == pytest.approx([1e-3, 2e-4])
     plain = variants.build("paper+nojit", seed=0, steps=10)
     assert not isinstance(plain, InfoGANTrainer)
+
+
+def test_ns1_sets_the_infogan_noise_scale_to_one() -> None:
+    assert variants.PAPER["noise_scale"] == 0.5  # the default the token changes
+    trainer = variants.build("paper+info+ns1+nojit", seed=0, steps=10)
+    assert trainer.noise_scale == 1.0
