@@ -1,4 +1,5 @@
-"""Smoke runs of the translation and AC-GAN examples: two training steps each on real MNIST."""
+"""Smoke runs of the translation, AC-GAN and InfoGAN examples: two training steps each on real
+MNIST."""
 
 from __future__ import annotations
 
@@ -13,11 +14,15 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.filterwarnings("ignore:only the MNIST test split")
-@pytest.mark.parametrize("name", ["pix2pix_edges", "cyclegan_strokes", "acgan_mnist"])
+@pytest.mark.parametrize(
+    "name", ["pix2pix_edges", "cyclegan_strokes", "acgan_mnist", "infogan_mnist"]
+)
 def test_example_runs_two_steps(name: str, mnist_dir: Path, tmp_path: Path) -> None:
     argv = ["--steps", "2", "--epochs", "1", "--batch-size", "8", "--base-filters", "4"]
     if name == "cyclegan_strokes":
         argv += ["--blocks", "1"]  # four networks to trace: the smallest generator
+    if name == "infogan_mnist":
+        argv += ["--hidden", "16"]
     trainer = load_example(name).main([*argv, "--data", str(mnist_dir), "--out", str(tmp_path)])
     assert int(trainer.step_counter.numpy()) == 2
     pngs = list((tmp_path / "samples").glob("*.png"))
