@@ -1,8 +1,7 @@
 """`ganlib train grid` and `ganlib train ring` draw their batches in the compiled step
 (`ganlib.data.DeviceData`).
 
-Small runs only: the mixture is cut to 1,000 points (12 steps per epoch at the grid's batch
-80) and the
+Small runs only: the mixture is cut to 1,000 points (3 steps per epoch at batch 256) and the
 in-step draws start at 5 steps, so no XLA and no sampler; the full-length figures are in
 docs/benchmarks.md. A ring run takes the grid's path through `ganlib train`
 (`device_data_for_run`, then the same `_fitloop`), so the grid's exact-resume test covers it,
@@ -49,20 +48,18 @@ def _restart_without_checkpoint(run: Path, copy: Path, step: int) -> dict[str, n
 
 
 def test_grid_run_uses_device_data_and_resumes_exactly(small_mixture: None, tmp_path: Path) -> None:
-    """A grid run records `device_data` and passes of `len // batch` steps (the recipe's batch
-    80 and R1 every 8 steps); restarted from its step-12 checkpoint (what a kill -9 after it
-    leaves) it ends with the same arrays."""
+    """A grid run records `device_data` and passes of `len // batch` steps; restarted from
+    its step-3 checkpoint (what a kill -9 after it leaves) it ends with the same arrays."""
     run = tmp_path / "grid"
-    assert main(["train", "grid", "--steps", "14", "--seed", "3", "--out", str(run)]) == 0
+    assert main(["train", "grid", "--steps", "5", "--seed", "3", "--out", str(run)]) == 0
     config = json.loads((run / "config.json").read_text())
     assert config["device_data"] is True and config["num_examples"] == 1000
-    assert (config["batch_size"], config["r1_every"]) == (80, 8)
-    assert config["steps_per_epoch"] == 12 and config["total_steps"] == 14
-    assert _checkpoint_steps(run) == [12, 14]
-    original = _arrays_at(run, 14)
+    assert config["steps_per_epoch"] == 3 and config["total_steps"] == 5
+    assert _checkpoint_steps(run) == [3, 5]
+    original = _arrays_at(run, 5)
     positions = [k for k in original if "data_position" in k]
-    assert positions and all(int(original[k]) == 14 for k in positions)
-    restarted = _restart_without_checkpoint(run, tmp_path / "copy", 14)
+    assert positions and all(int(original[k]) == 5 for k in positions)
+    restarted = _restart_without_checkpoint(run, tmp_path / "copy", 5)
     assert sorted(restarted) == sorted(original)
     for name, value in original.items():
         np.testing.assert_array_equal(restarted[name], value, err_msg=name)
@@ -110,24 +107,3 @@ def test_old_ring_folders_keep_the_host_pipeline(small_mixture: None) -> None:
     np.testing.assert_array_equal(load_data(new).x, ring_mixture().sample(1000, seed=7))
     assert device_data_for_run("ring", None) and device_data_for_run("ring", 5)
     assert not device_data_for_run("ring", 4)
-
-
-def test_grid_folders_of_the_old_recipe_resume_with_it(tmp_path: Path) -> None:
-    """A grid folder started before session 10 (batch 256, R1 every step, 20,000 steps; before
-    session 9 without `r1_every`) resumes with what its config.json recorded, not with the new
-    recipe's batch 80 and lazy R1 (which new runs take, the test above)."""
-    from ganlib.cli._setup import LoadedData
-    from ganlib.cli.parser import build_parser
-    from ganlib.cli.recipes import trainer_extras
-    from ganlib.cli.train import _resumed_config, resolve_config
-
-    argv = ["train", "grid", "--batch-size", "256", "--r1-every", "1", "--steps", "20000"]
-    old = RunConfig(dataset="grid", kind="grid", batch_size=256, device_data=True)
-    resolve_config(build_parser().parse_args(argv), LoadedData(np.zeros((100_000, 2))), old)
-    values = old.to_dict()
-    del values["r1_every"]  # as a folder of an earlier version
-    (tmp_path / "config.json").write_text(json.dumps(values))
-    args = build_parser().parse_args(["train", "--resume", "--out", str(tmp_path)])
-    resumed, _ = _resumed_config(args)
-    assert (resumed.batch_size, resumed.r1_every, resumed.total_steps) == (256, 1, 20_000)
-    assert resumed.steps_per_epoch == 390 and trainer_extras(resumed) == {}
