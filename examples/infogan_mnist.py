@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> InfoGANTrainer:
         ],
     )
     codes = np.repeat(np.arange(10), 10)  # row k: ten samples of code k
-    rows = trainer.generate_codes(codes, seed=0)
-    callbacks.write_png(out / "final.png", callbacks.image_grid(np.asarray(rows), rows=10))
+    digits = trainer.generate_codes(codes, seed=0)  # numpy, from the EMA weights
+    callbacks.write_png(out / "final.png", callbacks.image_grid(digits, rows=10))
     return trainer
 
 
