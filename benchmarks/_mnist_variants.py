@@ -13,7 +13,9 @@ pair, the rest one change each:
     upc    dcN generator blocks: nearest 2x upsampling + 3x3 conv instead of transposed conv
     d2x    dcN discriminator with twice the generator's base_filters
     ls     one-sided label 0.9 (the dcN and paper pairs)   hinge Hinge loss
-    r1     R1Penalty(1.0) (`r1x10`: weight 10)   mbstd minibatch-stddev in D (mlp, dcN)
+    r1     R1Penalty(1.0) (`r1x10`: weight 10)
+    mbstd  minibatch-stddev in D (mlp, dcN: before the logit; paper: before the adversarial
+           logit only, Q reads the shared features without it)
     b64    batch 64                              b0    Adam betas (0, 0.99)
     ttur   G lr 1e-4, D lr 4e-4                  lr1   G and D lr 1e-4
     glr3   G lr 1e-3 (D 2e-4: issue 15's InfoGAN rates)
@@ -46,10 +48,10 @@ def parse(variant: str) -> tuple[str, set[str]]:
     if pair not in PAIRS or any(t not in TOKENS for t in changes):
         raise ValueError(f"unknown variant {variant!r}: pairs {PAIRS}, tokens {TOKENS}")
     t = set(changes)
-    wrong = t & (_DC_ONLY | {"mbstd"}) if pair == "paper" else t & {"info"}
+    wrong = t & _DC_ONLY if pair == "paper" else t & {"info"}
     if wrong or ("ns1" in t and "info" not in t):
         raise ValueError(
-            f"{variant!r}: upc, d2x, mbstd are not for paper; info is paper only; ns1 needs info"
+            f"{variant!r}: upc, d2x are not for paper; info is paper only; ns1 needs info"
         )
     return pair, t
 
@@ -69,7 +71,7 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
         return g, d, 0.9
     label = 0.9 if "ls" in t else 1.0
     if pair == "paper":
-        return (*paper_networks("info" in t), label)
+        return (*paper_networks("info" in t, mbstd="mbstd" in t), label)
     width = int(pair[2:])
     g_class = _upsample_conv_generator() if "upc" in t else models.DCGANGenerator
     g = g_class(latent_dim=100, base_filters=width).build()
@@ -78,16 +80,17 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
     return g, d, label
 
 
-def paper_networks(info: bool) -> tuple[Any, Any]:
+def paper_networks(info: bool, mbstd: bool = False) -> tuple[Any, Any]:
     """`InfoGANGenerator` / `InfoGANDiscriminator` at `PAPER`'s widths; with `info` D has the
-    10-way Q head, otherwise only the adversarial logit (an unconditional GAN's D)."""
+    10-way Q head, otherwise only the adversarial logit (an unconditional GAN's D); `mbstd`:
+    `minibatch_stddev=True` (the statistic enters the adversarial logit)."""
     from ganlib.models.infogan import InfoGANDiscriminator, InfoGANGenerator
 
     class LogitOnly(InfoGANDiscriminator):
         """The paper's D without Q: ``head`` is the adversarial ``Dense(1)`` alone."""
 
         def head(self, x: Any, labels: Any = None) -> Any:
-            return self._logit(x, labels)
+            return self._logit(self._adversarial_features(x), labels)
 
     g = InfoGANGenerator(
         PAPER["latent"], base_filters=PAPER["filters"], hidden_units=PAPER["hidden"]
@@ -98,6 +101,7 @@ def paper_networks(info: bool) -> tuple[Any, Any]:
         base_filters=PAPER["filters"],
         hidden_units=PAPER["hidden"],
         q_hidden_units=PAPER["q_hidden"],
+        minibatch_stddev=mbstd,
     ).build()
     return g, d
 

@@ -1,5 +1,5 @@
 """`benchmarks/_mnist_variants.py`: the token grammar of the MNIST recipe runs (issue 12) and
-the InfoGAN paper pair it builds (`paper`, `paper+info`, `paper+info+ns1`).
+the InfoGAN paper pair it builds (`paper`, `paper+info`, `paper+info+ns1`, `+mbstd`).
 
 Model builds only (no training, no XLA): the trained rows are in docs/benchmarks.md.
 """
@@ -24,7 +24,7 @@ def test_parse_splits_pair_and_tokens() -> None:
 
 @pytest.mark.parametrize(
     "variant",
-    ["dc16+info", "mlp+info", "paper+mbstd", "paper+upc", "paper+d2x", "paper+xyz", "paper+ns1"],
+    ["dc16+info", "mlp+info", "paper+upc", "paper+d2x", "paper+xyz", "paper+ns1"],
 )
 def test_parse_rejects_tokens_the_pair_cannot_take(variant: str) -> None:
     with pytest.raises(ValueError, match=r"paper|unknown"):
@@ -59,3 +59,14 @@ def test_ns1_sets_the_infogan_noise_scale_to_one() -> None:
     assert variants.PAPER["noise_scale"] == 0.5  # the default the token changes
     trainer = variants.build("paper+info+ns1+nojit", seed=0, steps=10)
     assert trainer.noise_scale == 1.0
+
+
+def test_mbstd_puts_the_statistic_before_the_paper_pairs_adversarial_logit() -> None:
+    assert variants.parse("paper+info+mbstd") == ("paper", {"info", "mbstd"})
+    for info, width in ((True, 1 + 10), (False, 1)):
+        _, plain = variants.paper_networks(info=info)
+        _, d = variants.paper_networks(info=info, mbstd=True)
+        assert d.output_shape == (None, width)
+        assert d.get_layer("logit").input is d.get_layer("minibatch_stddev").output
+        assert d.get_layer("logit").input.shape == (None, variants.PAPER["hidden"] + 1)
+        assert "minibatch_stddev" not in {layer.name for layer in plain.layers}

@@ -23,6 +23,7 @@ from ganlib.models.base import (
     _positive_int,
     _slope,
 )
+from ganlib.models.minibatch import MinibatchStdDev
 
 __all__ = ["InfoGANDiscriminator", "InfoGANGenerator"]
 
@@ -123,12 +124,18 @@ class InfoGANDiscriminator(DiscriminatorBuilder):
     ``num_categories + num_continuous`` of the `InfoGANTrainer` it is for. Unconditional
     only. The paper: ``base_filters=64, hidden_units=1024, q_hidden_units=128``, slope 0.1.
 
+    ``minibatch_stddev=True`` appends a `MinibatchStdDev` feature to the shared features at
+    the start of ``head``, before the adversarial ``Dense(1)``, as the other discriminator
+    builders do, and for the logit only: Q reads the features without it. The statistic is
+    one number per batch, the same for every sample, so it cannot tell Q which code a sample
+    carries; fed to Q it would only make the code estimate depend on the rest of the batch.
+
     Example:
         >>> from ganlib.models.infogan import InfoGANDiscriminator
         >>> d = InfoGANDiscriminator(extra_outputs=12, base_filters=8, hidden_units=32,
-        ...                          q_hidden_units=16).build()
-        >>> d.output_shape
-        (None, 13)
+        ...                          q_hidden_units=16, minibatch_stddev=True).build()
+        >>> d.output_shape, d.get_layer("logit").input.shape
+        ((None, 13), (None, 33))
     """
 
     def __init__(
@@ -141,9 +148,10 @@ class InfoGANDiscriminator(DiscriminatorBuilder):
         q_hidden_units: int = 128,
         batch_norm: bool = True,
         negative_slope: float = 0.1,
+        minibatch_stddev: bool = False,
         name: str | None = None,
     ) -> None:
-        super().__init__(input_shape, name=name)
+        super().__init__(input_shape, minibatch_stddev=minibatch_stddev, name=name)
         _quarter(self.input_shape, "input_shape")
         self.extra_outputs = _positive_int(extra_outputs, "extra_outputs")
         self.base_filters = _positive_int(base_filters, "base_filters")
@@ -179,9 +187,16 @@ class InfoGANDiscriminator(DiscriminatorBuilder):
         x = keras.layers.Dense(self.hidden_units, use_bias=not self.batch_norm, name="fc")(x)
         return self._norm_act(x, "fc", self.batch_norm)
 
+    def _adversarial_features(self, x: Tensor) -> Tensor:
+        """The shared features ``x``, plus the `MinibatchStdDev` feature when asked: what the
+        adversarial ``Dense(1)`` reads (Q reads ``x``)."""
+        if self.minibatch_stddev:
+            x = MinibatchStdDev(name="minibatch_stddev")(x)
+        return x
+
     def head(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         """``[Dense(1)(x), Q(x)]`` concatenated: the adversarial logit, then Q's outputs."""
-        logit = self._logit(x, labels)  # Dense(1), as every ganlib discriminator
+        logit = self._logit(self._adversarial_features(x), labels)  # Dense(1), as every D
         q = x
         if self.q_hidden_units:
             q = keras.layers.Dense(self.q_hidden_units, use_bias=False, name="q_fc")(q)
@@ -199,5 +214,6 @@ class InfoGANDiscriminator(DiscriminatorBuilder):
             "q_hidden_units": self.q_hidden_units,
             "batch_norm": self.batch_norm,
             "negative_slope": self.negative_slope,
+            "minibatch_stddev": self.minibatch_stddev,
             "name": self.name,
         }
