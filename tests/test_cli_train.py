@@ -212,7 +212,8 @@ def test_mnist_train_sample_evaluate(
 ) -> None:
     run = tmp_path / "mnist"
     argv = ["train", "mnist", "--data", str(mnist_dir), "--steps", "3", "--batch-size", "32"]
-    assert main([*argv, "--out", str(run)]) == 0
+    # the MLP pair, mnist's default before its recipe (tests/test_cli_mnist_recipe.py has it)
+    assert main([*argv, "--arch", "mlp", "--out", str(run)]) == 0
     assert (run / "generator.keras").is_file() and _checkpoint_steps(run) == [3]
     assert _png(run / "samples" / "samples_epoch_0001.png").shape == (8 * 29 - 1, 8 * 29 - 1, 1)
     grid = tmp_path / "grid.png"

@@ -21,6 +21,7 @@ from ganlib.losses import (
 )
 from ganlib.models.auxiliary_head import auxiliary_head_discriminator
 from ganlib.models.infogan import InfoGANDiscriminator, InfoGANGenerator
+from ganlib.models.infogan_latent import infogan_latent
 from ganlib.sampling.truncation import truncated_normal
 from ganlib.trainer import GANTrainer
 
@@ -241,18 +242,11 @@ class InfoGANTrainer(GANTrainer):
     def generate(self, z: tf.Tensor, labels: Any = None, training: bool = True) -> Any:
         """G on `z` with its first `num_categories` entries replaced by the one-hot code.
 
-        The entries after the codes are multiplied by `noise_scale`.
+        The entries after the codes are multiplied by `noise_scale` (`infogan_latent`).
         """
-        k = self.num_categories
-        z = tf.convert_to_tensor(z)
-        if k:
-            self._codes.categorical = tf.argmax(z[:, :k], axis=1, output_type=tf.int32)
-            one_hot = tf.one_hot(self._codes.categorical, k, dtype=z.dtype)
-            z = tf.concat([one_hot, z[:, k:]], axis=1)
-        c = k + self.num_continuous
-        self._codes.continuous = z[:, k:c]
-        if self.noise_scale != 1.0:
-            z = tf.concat([z[:, :c], z[:, c:] * tf.cast(self.noise_scale, z.dtype)], axis=1)
+        z, self._codes.categorical, self._codes.continuous = infogan_latent(
+            z, self.num_categories, self.num_continuous, self.noise_scale
+        )  # `InfoGANLatent` and `with_infogan_latent` compute the same input
         return self.generator(z, training=training)
 
     def discriminate(self, x: tf.Tensor, labels: Any = None, training: bool = True) -> tf.Tensor:

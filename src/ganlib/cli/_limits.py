@@ -178,6 +178,13 @@ def check_run_values(config: RunConfig, source: str, folder: Path | None = None)
     if not (math.isfinite(config.r1) and config.r1 >= 0):
         raise _bad(source, "r1", config.r1, "a finite number >= 0")
     _in_range(source, "pack", config.pack, 1, max(1, min(config.batch_size, MAX_INT)))
+    _in_range(
+        source, "info_categories", config.info_categories, 2 if config.arch == "infogan" else 0
+    )
+    if config.info_categories == 1 or config.info_categories >= config.latent_dim:
+        raise _bad(source, "info_categories", config.info_categories, "0, or >= 2 and < latent_dim")
+    if not (math.isfinite(config.info_noise_scale) and config.info_noise_scale > 0):
+        raise _bad(source, "info_noise_scale", config.info_noise_scale, "a finite number > 0")
     if config.augment is not None:
         try:
             _augment_policy(config.augment)

@@ -243,6 +243,10 @@ def build_builders(config: RunConfig) -> tuple[Any, Any]:
             pack=config.pack,
         )
         return g, d
+    if config.arch == "infogan":
+        from ganlib.cli._infogan import infogan_builders
+
+        return infogan_builders(config)
     if config.arch == "dcgan":
         dg = models.DCGANGenerator(config.latent_dim, shape, num_classes=classes)
         dd = models.DCGANDiscriminator(
@@ -283,26 +287,29 @@ def device_data_for_run(kind: str, steps: int | None) -> bool:
 
 
 def make_trainer(config: RunConfig) -> Any:
-    """A compiled `GANTrainer` rebuilt from the run configuration."""
-    from ganlib import GANTrainer, losses, models, optimizers
+    """A compiled `GANTrainer` (`InfoGANTrainer` for `--arch infogan`) rebuilt from the run
+    configuration."""
+    from ganlib import losses, models, optimizers
+    from ganlib.cli._infogan import trainer_type
+    from ganlib.cli.recipes import optimizer_overrides
 
     generator = models.from_config(config.generator).build()
     discriminator = models.from_config(config.discriminator).build()
-    from ganlib.cli.recipes import optimizer_overrides, trainer_extras
+    trainer_class, extras = trainer_type(config)  # InfoGANTrainer for --arch infogan
 
     penalties: list[Any] = []
     if config.gp_weight:
         penalties.append(losses.GradientPenalty(weight=config.gp_weight))
     if config.r1:
         penalties.append(losses.R1Penalty(weight=config.r1))
-    trainer = GANTrainer(
+    trainer = trainer_class(
         generator,
         discriminator,
         loss=losses.get(registry_loss(config.loss)),
         penalties=penalties,
         d_steps=config.d_steps,
         seed=config.seed,
-        **trainer_extras(config),
+        **extras,
     )
     g_opt, d_opt = optimizers.get(config.preset, **optimizer_overrides(config))
     # Folders of earlier versions record no choice: they trained vector data with XLA.

@@ -36,7 +36,9 @@ class RunConfig:
     same computation; folders of earlier versions lack it (None: XLA for vector data).
     `device_data` (batches drawn inside the compiled step from a `ganlib.data.DeviceData`,
     not from a host `tf.data` pipeline) is fixed the same way; folders of earlier versions
-    lack it (False: the host pipeline).
+    lack it (False: the host pipeline). `info_categories` and `info_noise_scale` are the
+    `InfoGANTrainer` settings of an `--arch infogan` run (0 and 1.0 otherwise, and in folders
+    of earlier versions: a plain `GANTrainer`).
 
     Example:
         >>> config = RunConfig(dataset="ring", kind="ring", steps=100)
@@ -72,6 +74,8 @@ class RunConfig:
     rejection_gamma: float = 0.0
     rejection_refine: int = 0
     rejection_ascent: int = 0
+    info_categories: int = 0
+    info_noise_scale: float = 1.0
     jit_compile: bool | None = None
     device_data: bool = False
     conditional: bool = False
@@ -118,7 +122,8 @@ class RunConfig:
             "rejection_gamma": (int, float), "rejection_refine": (int,), "rejection_ascent": (int,),
             "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
-            "device_data": (bool,), "r1_every": (int,),
+            "device_data": (bool,), "r1_every": (int,), "info_categories": (int,),
+            "info_noise_scale": (int, float),
         }  # fmt: skip
         optional: dict[str, tuple[type, ...]] = {
             "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),

@@ -31,7 +31,7 @@ __all__ = [
     "positive_int",
 ]
 
-ARCHS = ("mlp", "dcgan")
+ARCHS = ("mlp", "dcgan", "infogan")
 """Architectures accepted by `ganlib train --arch`."""
 LOSS_HELP = (
     "non_saturating (ns), minimax, least_squares (lsgan), hinge, relativistic_average (ra), "
@@ -100,8 +100,8 @@ def _add_train(sub: Any) -> None:
     p.add_argument(
         "--arch",
         type=_choice(ARCHS),
-        metavar="{mlp,dcgan}",
-        help="architecture: mlp (default) or dcgan",
+        metavar="{mlp,dcgan,infogan}",
+        help="architecture: mlp, dcgan or infogan (mnist: infogan, the recipe; others: mlp)",
     )
     p.add_argument(
         "--loss",
@@ -122,9 +122,11 @@ def _add_train(sub: Any) -> None:
         "--batch-size", type=positive_int, metavar="N", help="batch size (64 images, 256 points)"
     )
     p.add_argument(
-        "--latent-dim", type=positive_int, metavar="N", help="latent size (100 images, 2 points)"
+        "--latent-dim", type=positive_int, metavar="N", help="latent size (mnist 74, images 100)"
     )
-    p.add_argument("--lr", type=positive_float, help="learning rate of both networks (preset's)")
+    p.add_argument(
+        "--lr", type=positive_float, help="learning rate (preset's; vectors, mnist 1e-3)"
+    )
     p.add_argument(
         "--d-steps", type=d_steps_int, metavar="N", help="discriminator steps per step (preset's)"
     )
@@ -136,7 +138,7 @@ def _add_train(sub: Any) -> None:
         "--ema",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="keep an EMA generator (decay 0.999; default on for vectors, off for images)",
+        help="keep an EMA generator (decay 0.999; default on for vectors and mnist)",
     )
     p.add_argument(
         "--lr-decay",
@@ -173,7 +175,7 @@ def _add_train(sub: Any) -> None:
         "--d-lr-scale",
         type=positive_float,
         metavar="K",
-        help="TTUR: the discriminator's learning rate is K times the generator's (1; grid 2)",
+        help="TTUR: D's learning rate is K times G's (1; grid 2, mnist 0.2)",
     )
     p.add_argument(
         "--rejection",

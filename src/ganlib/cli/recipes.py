@@ -1,8 +1,9 @@
-"""The default recipes of `ganlib train`: the settings `benchmarks/quality.py` found best.
+"""The default recipes of `ganlib train`: the settings the benchmarks found best.
 
 `ganlib train ring` and `ganlib train grid` (and any other vector data) start from
-`point_recipe(kind)`; every field is also a command-line option, and an option given on the
-command line wins. docs/benchmarks.md has the ablation behind each value.
+`point_recipe(kind)` (`benchmarks/quality.py`), `ganlib train mnist` and other images from
+`image_recipe(kind)` (`benchmarks/mnist_recipe.py`); an option given on the command line wins.
+docs/benchmarks.md has the ablation behind each value.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from typing import Any
 from ganlib.cli.config import RunConfig
 
 __all__ = [
+    "IMAGE_RECIPE_OPTIONS",
     "POINT_RECIPE_OPTIONS",
+    "ImageRecipe",
     "PointRecipe",
+    "image_recipe",
     "optimizer_overrides",
     "point_recipe",
     "trainer_extras",
@@ -127,6 +131,64 @@ def point_recipe(kind: str) -> PointRecipe:
         (128, 128, 128)
     """
     return _RECIPES.get(kind, _VECTORS)
+
+
+IMAGE_RECIPE_OPTIONS = ("arch", "batch_size", "latent_dim", "ema", "lr", "d_lr_scale")
+"""Recipe fields that `ganlib train` applies to image data when the option is not given (and
+`epochs` when neither `--epochs` nor `--steps` is); `lr` and `d_lr_scale` with the `dcgan`
+preset only."""
+
+
+@dataclass(frozen=True)
+class ImageRecipe:
+    """Defaults of `ganlib train` for images: the architecture and how it is trained.
+
+    `arch` is a `--arch` choice; Adam from the DCGAN preset at `lr` (None: the preset's) for
+    the generator and `d_lr_scale * lr` for the discriminator; a `GeneratorEMA(0.999)` when
+    `ema`; `epochs` passes of batch `batch_size`. The `infogan` fields are the networks of
+    `--arch infogan` (`InfoGANGenerator`/`InfoGANDiscriminator` at `base_filters`,
+    `hidden_units`, Q head `q_hidden_units`) and its `InfoGANTrainer`: an
+    `info_categories`-way code, the other noise scaled by `info_noise_scale`.
+
+    Example:
+        >>> recipe = image_recipe("mnist")
+        >>> recipe.arch, recipe.batch_size, recipe.lr, recipe.d_lr_scale, recipe.epochs
+        ('infogan', 64, 0.001, 0.2, 51)
+    """
+
+    arch: str
+    batch_size: int
+    latent_dim: int
+    epochs: int
+    ema: bool
+    lr: float | None = None
+    d_lr_scale: float = 1.0
+    base_filters: int = 32
+    hidden_units: int = 256
+    q_hidden_units: int = 64
+    info_categories: int = 10
+    info_noise_scale: float = 0.5
+
+
+# Today's image defaults, not measured as a recipe (fashion-mnist, folders, files, and
+# mnist with another --arch, --conditional or --pack): the classic Keras MNIST MLP pair.
+_IMAGES = ImageRecipe(arch="mlp", batch_size=64, latent_dim=100, epochs=10, ema=False)
+# The InfoGAN paper networks trained as an unconditional GAN (`paper+info+b64+glr3`,
+# examples/infogan_mnist.py): 51 epochs of the 10,000 local MNIST images are 8,007 steps.
+_MNIST = ImageRecipe(
+    arch="infogan", batch_size=64, latent_dim=74, epochs=51, ema=True, lr=1e-3, d_lr_scale=0.2
+)
+
+
+def image_recipe(kind: str) -> ImageRecipe:
+    """The recipe for an image data set of `kind` (`mnist`: the InfoGAN paper networks, the
+    best MNIST recipe measured; other images: the MLP pair, as before any recipe).
+
+    Example:
+        >>> image_recipe("mnist").latent_dim, image_recipe("folder").arch
+        (74, 'mlp')
+    """
+    return _MNIST if kind == "mnist" else _IMAGES
 
 
 def optimizer_overrides(config: RunConfig) -> dict[str, Any]:

@@ -70,6 +70,8 @@ def check_rejection(config: RunConfig, method: str, gamma: float) -> None:
         raise CLIError(f"--rejection must be one of {', '.join(REJECTION_METHODS)}; got {method}")
     if config.conditional:
         raise CLIError("--rejection supports unconditional runs only; this run is conditional")
+    if config.arch == "infogan":
+        raise CLIError("--rejection needs a discriminator of one logit; --arch infogan's has codes")
     if config.pack > 1:
         raise CLIError(
             f"--rejection needs a discriminator that judges single samples; this run's "

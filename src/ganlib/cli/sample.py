@@ -71,10 +71,11 @@ def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
 
     Loads `RUN_DIR/generator.keras` with `safe_mode=True`; without it, rebuilds the models
     from `config.json` and restores the latest complete checkpoint (EMA weights when the run
-    kept them).
+    kept them; an `--arch infogan` generator behind its `InfoGANLatent`, as it is saved).
     """
     import keras
 
+    import ganlib.models  # noqa: F401  (registers the layers a saved generator may hold)
     from ganlib.cli.train import GENERATOR_FILE
 
     folder = Path(run_dir)
@@ -97,7 +98,9 @@ def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
         raise FileNotFoundError(
             f"{folder} has no {GENERATOR_FILE} and no complete checkpoint"
         ) from None
-    return trainer.generator, config, checkpoint
+    from ganlib.cli._infogan import sampling_generator
+
+    return sampling_generator(trainer), config, checkpoint
 
 
 def generate(

@@ -15,6 +15,8 @@ import numpy as np
 
 from ganlib._atomic import atomic_path, write_text
 from ganlib.cli._fitloop import fit_to_total, stop_at_step
+from ganlib.cli._imagerecipe import image_defaults
+from ganlib.cli._infogan import sampling_generator
 from ganlib.cli._limits import check_builders, load_run_config
 from ganlib.cli._presets import default_d_steps, loss_and_preset
 from ganlib.cli._runfolder import check_new_out, check_out_text, resume_point
@@ -45,7 +47,6 @@ GENERATOR_FILE = "generator.keras"
 METRICS_FILE = "metrics.csv"
 SAMPLES_DIR = "samples"
 TENSORBOARD_DIR = "tensorboard"
-_IMAGE_DEFAULTS = {"batch_size": 64, "latent_dim": 100, "epochs": 10}
 _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
     "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment", "beta_1", "beta_2",
@@ -101,9 +102,8 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
         if y is None:
             raise CLIError(f"--conditional needs labels; {config.dataset} has none")
         config.num_classes = int(np.max(y)) + 1
-    defaults = _IMAGE_DEFAULTS
-    if config.is_points:
-        defaults = _point_defaults(args, config)
+    # the recipes of `ganlib.cli.recipes`: `point_recipe`, `image_recipe`
+    defaults = _point_defaults(args, config) if config.is_points else image_defaults(args, config)
     if args.batch_size is None:
         config.batch_size = defaults["batch_size"]
     if args.latent_dim is None:
@@ -263,7 +263,7 @@ def _trim_csv(path: Path, epochs: int) -> None:
 
 def _save_generator(trainer: Any, ema: Any, path: Path) -> Path:
     with atomic_path(path) as tmp, ema.swapped() if ema is not None else contextlib.nullcontext():
-        trainer.generator.save(tmp)
+        sampling_generator(trainer).save(tmp)  # InfoGAN: behind its latent mapping
     return path
 
 

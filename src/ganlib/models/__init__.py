@@ -19,9 +19,13 @@ Example:
 
 from __future__ import annotations
 
-from ganlib.models import layers
+from ganlib.models import (
+    infogan,  # noqa: F401  (registers the InfoGAN builders)
+    layers,
+)
 from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
 from ganlib.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_plan
+from ganlib.models.infogan_latent import InfoGANLatent, with_infogan_latent
 from ganlib.models.minibatch import MinibatchStdDev
 from ganlib.models.mlp import MLPDiscriminator, MLPGenerator
 from ganlib.models.packing import Pack, pack, packed, packed_shape
@@ -41,6 +45,7 @@ __all__ = [
     "DCGANGenerator",
     "DiscriminatorBuilder",
     "GeneratorBuilder",
+    "InfoGANLatent",
     "MLPDiscriminator",
     "MLPGenerator",
     "MinibatchStdDev",
@@ -60,4 +65,5 @@ __all__ = [
     "packed_shape",
     "register",
     "serialize",
+    "with_infogan_latent",
 ]

@@ -7,6 +7,9 @@ adversarial logit and the Q head ``FC q_hidden -> BN -> LeakyReLU -> FC extra_ou
 (the paper: F = 64, hidden 1024, Q 128, LeakyReLU 0.1). Its output is ``(batch, 1 +
 extra_outputs)``: the adversarial logit, then Q's code logits and means, as
 `ganlib.auxiliary_trainers.InfoGANTrainer` reads them.
+
+`InfoGANTrainer`'s latent mapping, which puts the code into G's input, is in
+`ganlib.models.infogan_latent`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ganlib.models.base import (
     _slope,
 )
 from ganlib.models.minibatch import MinibatchStdDev
+from ganlib.models.registry import register
 
 __all__ = ["InfoGANDiscriminator", "InfoGANGenerator"]
 
@@ -44,6 +48,7 @@ def _units_or_zero(value: int, name: str) -> int:
     return value
 
 
+@register("infogan_generator")
 class InfoGANGenerator(GeneratorBuilder):
     """Chen et al. 2016's MNIST generator: two FC layers, then two stride-2 up-convolutions.
 
@@ -113,6 +118,7 @@ class InfoGANGenerator(GeneratorBuilder):
         return {**config, "hidden_units": self.hidden_units, "base_filters": self.base_filters}
 
 
+@register("infogan_discriminator")
 class InfoGANDiscriminator(DiscriminatorBuilder):
     """Chen et al. 2016's MNIST discriminator with its Q head: ``(batch, 1 + extra_outputs)``.
 
