@@ -25,13 +25,14 @@ def _resolved(
     argv: list[str], kind: str = "mnist", shape: tuple[int, ...] = (28, 28, 1)
 ) -> RunConfig:
     """The config `ganlib train KIND ARGV` starts from (no data read, nothing trained)."""
-    from ganlib.cli._presets import loss_and_preset
+    from ganlib.cli._presets import default_d_steps, loss_and_preset
     from ganlib.cli.train import _explicit
 
     args = build_parser().parse_args(["train", kind, *argv])
     options = _explicit(args)
     loss, preset, gp = loss_and_preset(options.get("loss"), options.get("preset"))
     options.update(loss=loss, preset=preset, gp_weight=gp)
+    options.setdefault("d_steps", default_d_steps(loss, preset))  # as `_new_config` does
     config = RunConfig(dataset=kind, kind=kind, **options)
     labels = np.arange(100) % 10 if config.conditional else None
     resolve_config(args, LoadedData(np.zeros((100, *shape), "float32"), labels), config)
@@ -111,6 +112,16 @@ def test_options_win_over_the_recipe() -> None:
     # another preset: the recipe's rates (tuned on the DCGAN preset) are not applied
     config = _resolved(["--preset", "ttur"])
     assert (config.arch, config.lr, config.d_lr_scale, config.ema) == ("infogan", None, 1.0, True)
+    # a gradient penalty is per sample: the paper discriminator without BatchNorm
+    config = _resolved(["--loss", "wgan-gp"])
+    assert (config.arch, config.preset, config.d_steps, config.lr) == (
+        "infogan",
+        "wgan_gp",
+        5,
+        None,
+    )
+    assert config.discriminator["config"]["batch_norm"] is False
+    assert _resolved([]).discriminator["config"]["batch_norm"] is True
 
 
 @pytest.mark.parametrize(
