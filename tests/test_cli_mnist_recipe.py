@@ -62,7 +62,7 @@ def infogan_run(tiny_mnist: Path) -> Path:
 
 def test_mnist_defaults_are_the_recipe() -> None:
     """No option: the InfoGAN paper networks, batch 64, latent 74, G 1e-3 / D 2e-4 with the
-    DCGAN preset's betas, EMA, 51 epochs, a 10-way code and noise at 0.5; all in config.json."""
+    DCGAN preset's betas, EMA, 8,007 steps, a 10-way code and noise at 0.5; all in config.json."""
     config = _resolved([])
     recipe = image_recipe("mnist")
     assert (config.arch, config.batch_size, config.latent_dim, config.ema) == (
@@ -71,7 +71,12 @@ def test_mnist_defaults_are_the_recipe() -> None:
         74,
         True,
     )
-    assert (config.epochs, config.steps_per_epoch, config.total_steps) == (51, 2, 102)
+    assert (config.epochs, config.steps, config.steps_per_epoch, config.total_steps) == (
+        None,
+        8007,
+        2,
+        8007,
+    )
     assert (config.info_categories, config.info_noise_scale) == (10, 0.5)
     assert (config.loss, config.preset, config.d_steps) == ("non_saturating", "dcgan", 1)
     rates = optimizer_overrides(config)
@@ -101,7 +106,7 @@ def test_mnist_defaults_are_the_recipe() -> None:
 def test_options_win_over_the_recipe() -> None:
     config = _resolved(["--arch", "infogan", "--latent-dim", "20", "--no-ema", "--lr", "2e-4"])
     assert (config.arch, config.latent_dim, config.ema, config.lr) == ("infogan", 20, False, 2e-4)
-    assert (config.d_lr_scale, config.batch_size, config.epochs) == (0.2, 64, 51)
+    assert (config.d_lr_scale, config.batch_size, config.total_steps) == (0.2, 64, 8007)
     config = _resolved(["--batch-size", "32", "--steps", "7", "--d-lr-scale", "1"])
     assert (config.arch, config.batch_size, config.total_steps, config.d_lr_scale) == (
         "infogan",
@@ -344,3 +349,20 @@ def test_run_folders_of_earlier_versions_load_as_before(
     (run / "config.json").write_text(json.dumps(values))
     with pytest.raises(CLIError, match="info_categories"):
         load_run_config(run)
+
+
+def test_a_step_count_trains_what_the_same_whole_epochs_train(
+    tiny_mnist: Path, tmp_path: Path
+) -> None:
+    """The recipe's length is 8,007 steps, the 51 epochs of 157 batches it was measured as:
+    `--steps S` with `S` a whole number of epochs trains the same weights as `--epochs`."""
+    import keras
+
+    base = ["train", "mnist", "--data", str(tiny_mnist), "--batch-size", "16", "--arch", "mlp"]
+    weights = []
+    for name, length in (("epochs", ["--epochs", "2"]), ("steps", ["--steps", "6"])):
+        assert main([*base, *length, "--out", str(tmp_path / name)]) == 0  # 3 batches an epoch
+        weights.append(keras.saving.load_model(tmp_path / name / "generator.keras").get_weights())
+    assert len(weights[0]) == len(weights[1]) > 0
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -51,6 +51,7 @@ def image_defaults(args: argparse.Namespace, config: RunConfig) -> dict[str, Any
         "batch_size": recipe.batch_size,
         "latent_dim": recipe.latent_dim,
         "epochs": recipe.epochs,
+        "steps": recipe.steps,
     }
 
 
