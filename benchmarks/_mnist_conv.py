@@ -12,6 +12,7 @@ weights; `run` prints the CPU seconds of the steps (`train_cpu_s`, scoring exclu
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from typing import Any
@@ -53,6 +54,33 @@ class ShadowEMA:
             return self.trainer.sample(n, seed=seed, use_ema=False)
         finally:
             self.trainer.generator.set_weights(own)
+
+
+class Tempered:
+    """Samples of `trainer`'s generator (inference mode, its current weights) with the whole
+    latent scaled by `temperature`: ``t * z`` for N(0, 1) noise ``z`` (truncated at `truncation`
+    first, when given), drawn as `trainer.sample` draws it. For `InfoGANTrainer` the code (the
+    argmax of the first entries) keeps its distribution and only the other noise widens."""
+
+    def __init__(self, trainer: Any, temperature: float, truncation: float | None = None) -> None:
+        import tensorflow as tf
+
+        self.temperature, self.truncation = float(temperature), truncation
+        self.trainer, self.latent = trainer, tuple(trainer.latent_shape)
+        self._call = tf.function(lambda z: trainer.generate(z, None, False), reduce_retracing=True)
+
+    def sample(self, n: int, seed: int, batch_size: int = 256) -> Any:
+        """`n` float32 samples from the noise of `seed` (`trainer.sample`'s noise at t = 1)."""
+        import tensorflow as tf
+
+        from ganlib.sampling import generate, truncated_normal
+
+        def call(zb: np.ndarray, labels: None) -> Any:
+            return self._call(tf.constant(zb))
+
+        z = truncated_normal(np.random.default_rng(seed), (n, *self.latent), self.truncation)
+        z = z * np.float32(self.temperature)
+        return generate(self.trainer.generator, n, noise=z, batch_size=batch_size, call=call)[0]
 
 
 def fit(trainer: Any, x: Any, steps: int, batch: int, seed: int, hooks: list[Any]) -> float:
@@ -206,7 +234,8 @@ def run(args: Any, score: Any, emit: Any) -> None:
 def truncate_job(args: Any, score: Any, emit: Any) -> None:
     """`mnist_recipe.py truncate`: the saved raw/EMA generator of a `run --save` file, sampled
     untruncated (``none``) and at each threshold of ``--psi`` (`sample(truncation=psi)`: every
-    latent value with ``|z| > psi`` redrawn); one row per (weights, psi), same sample seed."""
+    latent value with ``|z| > psi`` redrawn), each at every temperature of ``--temperature``
+    (`Tempered`: the latent times t); one row per (weights, psi, t), same sample seed."""
     from pathlib import Path
 
     from ganlib import data, metrics
@@ -217,14 +246,18 @@ def truncate_job(args: Any, score: Any, emit: Any) -> None:
     trainer = build(args.variant, args.seed, 1)
     for weights in args.weights.split(","):
         load_weights(trainer, args.checkpoint, weights)
-        for psi in args.psi.split(","):
+        for psi, t in itertools.product(args.psi.split(","), args.temperature.split(",")):
             cut = None if psi == "none" else float(psi)
-            row = score(trainer, evaluator, args.n, args.seed, False, truncation=cut)
+            if float(t) == 1:
+                row = score(trainer, evaluator, args.n, args.seed, False, truncation=cut)
+            else:
+                tempered = Tempered(trainer, float(t), cut)
+                row = score(trainer, evaluator, args.n, args.seed, False, samples=tempered)
             del row["steps"], row["ema"]  # a fresh trainer's: the weights are the checkpoint's
             source = Path(args.checkpoint).name
-            emit({"checkpoint": source, "weights": weights, "psi": psi, **row})
+            emit({"checkpoint": source, "weights": weights, "psi": psi, "t": t, **row})
             if args.images:
-                path = Path(args.images) / f"mnist_truncation_{weights}_psi{psi}.png"
+                path = Path(args.images) / f"mnist_truncation_{weights}_psi{psi}_t{t}.png"
                 write_png(path, image_grid(row["samples"], rows=8))
     if args.floor:
         floor, floor_n = evaluator.floor()

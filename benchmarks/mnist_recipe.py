@@ -16,7 +16,8 @@ Six jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op t
     run     trains one token variant (XLA, 8 steps per execution, `DeviceData`) and scores
             raw, `GeneratorEMA(0.999)` and a second average (decay `--ema2`) samples;
             `--save DIR` writes the raw and EMA generator weights (.npz) at each score.
-    truncate  scores a `run --save` generator untruncated and at `sample(truncation=psi)`.
+    truncate  scores a `run --save` generator untruncated, at `sample(truncation=psi)` and with
+            the latent scaled by each `--temperature` t.
 
 The runs behind docs/benchmarks.md ("MNIST: what fixes the README recipe's collapse"):
 
@@ -313,6 +314,7 @@ def main(argv: list[str] | None = None) -> None:
     t.add_argument("variant", help="the variant the weights were trained as, e.g. mlp+aug")
     t.add_argument("checkpoint", help="an .npz written by `run --save`")
     t.add_argument("--psi", default="none,1.0,0.9,0.8,0.7", help="thresholds; none: untruncated")
+    t.add_argument("--temperature", default="1", help="latent scales t (z times t), e.g. 1,1.5")
     t.add_argument("--weights", default="raw,ema")
     t.add_argument("--n", type=int, default=10_000)
     t.add_argument("--seed", type=int, default=0, help="the run's seed (sample seed 20,000+)")
