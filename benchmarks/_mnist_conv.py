@@ -83,6 +83,34 @@ class Tempered:
         return generate(self.trainer.generator, n, noise=z, batch_size=batch_size, call=call)[0]
 
 
+def recalibrate_bn(trainer: Any, n: int = 10_000, seed: int = 40_000) -> int:
+    """Sets every BatchNorm layer's moving statistics of `trainer`'s generator to the batch
+    statistics of one pass over `n` latents of `seed` (N(0, 1), through `trainer.generate`).
+
+    Layer by layer in order, as each normalises with its new statistics (momentum 0 for the
+    pass, then restored). `GeneratorEMA` copies the raw generator's statistics beside the
+    averaged weights; this gives the EMA weights their own. Returns the number of layers.
+    """
+    import keras
+    import tensorflow as tf
+
+    norms = [
+        layer
+        for layer in trainer.generator.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    momenta = [layer.momentum for layer in norms]
+    z = np.random.default_rng(seed).standard_normal((n, *trainer.latent_shape)).astype("float32")
+    try:
+        for layer in norms:
+            layer.momentum = 0.0
+        trainer.generate(tf.constant(z), None, True)
+    finally:
+        for layer, momentum in zip(norms, momenta, strict=True):
+            layer.momentum = momentum
+    return len(norms)
+
+
 def fit(trainer: Any, x: Any, steps: int, batch: int, seed: int, hooks: list[Any]) -> float:
     """Trains whole epochs up to >= `steps`; calls each hook(epoch) after an epoch. Minutes."""
     import keras
@@ -235,7 +263,8 @@ def truncate_job(args: Any, score: Any, emit: Any) -> None:
     """`mnist_recipe.py truncate`: the saved raw/EMA generator of a `run --save` file, sampled
     untruncated (``none``) and at each threshold of ``--psi`` (`sample(truncation=psi)`: every
     latent value with ``|z| > psi`` redrawn), each at every temperature of ``--temperature``
-    (`Tempered`: the latent times t); one row per (weights, psi, t), same sample seed."""
+    (`Tempered`: the latent times t); one row per (weights, psi, t), same sample seed.
+    ``--weights`` ``raw_bn`` / ``ema_bn``: those weights after `recalibrate_bn` (seed 40,000+)."""
     from pathlib import Path
 
     from ganlib import data, metrics
@@ -245,7 +274,9 @@ def truncate_job(args: Any, score: Any, emit: Any) -> None:
     evaluator = metrics.Evaluator(x, n=args.n, metrics="fid,pr,score", keep=args.n)
     trainer = build(args.variant, args.seed, 1)
     for weights in args.weights.split(","):
-        load_weights(trainer, args.checkpoint, weights)
+        load_weights(trainer, args.checkpoint, weights.removesuffix("_bn"))
+        if weights.endswith("_bn"):  # e.g. ema_bn: the EMA weights with their own statistics
+            recalibrate_bn(trainer, seed=40_000 + args.seed)
         for psi, t in itertools.product(args.psi.split(","), args.temperature.split(",")):
             cut = None if psi == "none" else float(psi)
             if float(t) == 1:

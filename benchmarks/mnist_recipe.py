@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> None:
     t.add_argument("checkpoint", help="an .npz written by `run --save`")
     t.add_argument("--psi", default="none,1.0,0.9,0.8,0.7", help="thresholds; none: untruncated")
     t.add_argument("--temperature", default="1", help="latent scales t (z times t), e.g. 1,1.5")
-    t.add_argument("--weights", default="raw,ema")
+    t.add_argument("--weights", default="raw,ema", help="raw, ema, raw_bn, ema_bn (own BN stats)")
     t.add_argument("--n", type=int, default=10_000)
     t.add_argument("--seed", type=int, default=0, help="the run's seed (sample seed 20,000+)")
     t.add_argument("--images", default=None, help="write 8x8 sample grids here")

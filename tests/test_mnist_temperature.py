@@ -47,3 +47,25 @@ def test_temperature_scales_a_truncated_latent() -> None:
     assert 0.7 < np.abs(z).max() <= 0.75  # |z| <= 0.5 before scaling by 1.5
     untruncated = conv.Tempered(GANTrainer(g, d, seed=0), 1.5).sample(300, seed=1)
     assert 1.2 < untruncated.std() < 1.8
+
+
+def test_recalibrate_bn_sets_the_statistics_of_the_latents() -> None:
+    import keras
+
+    from ganlib import GANTrainer
+
+    dense = keras.layers.Dense(3, use_bias=False)
+    norm = keras.layers.BatchNormalization(momentum=0.99)
+    g = keras.Sequential([keras.Input((4,)), dense, norm])
+    d = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    trainer = GANTrainer(g, d, seed=0)
+    assert conv.recalibrate_bn(trainer, n=500, seed=7) == 1
+    z = np.random.default_rng(7).standard_normal((500, 4)).astype("float32")
+    h = z @ dense.get_weights()[0]
+    np.testing.assert_allclose(norm.moving_mean.numpy(), h.mean(0), atol=1e-5)
+    np.testing.assert_allclose(norm.moving_variance.numpy(), h.var(0), rtol=1e-4)
+    assert norm.momentum == 0.99  # restored after the pass
+    # inference now normalises those latents to zero mean, unit variance
+    out = g.predict(z, verbose=0)
+    np.testing.assert_allclose(out.mean(0), 0.0, atol=1e-4)
+    np.testing.assert_allclose(out.var(0), 1.0, atol=1e-2)
