@@ -4,6 +4,7 @@
   of `GANTrainer.sample`, the metrics and `ganlib sample`;
 - `truncated_normal`: the truncation trick's latent noise (`GANTrainer.sample(truncation=...)`);
 - `Calibration`: Platt scaling of discriminator logits into log density ratios;
+  `BinnedCalibration`: a monotone map fitted bin by bin, for a refined discriminator;
 - `DiscriminatorRejectionSampler` (DRS) and `MetropolisHastingsSampler` (MH-GAN): keep or
   chain generator samples by the discriminator's density-ratio estimate
   (`GANTrainer.sample(rejection=...)`), with their acceptance formulas `drs_acceptance` and
@@ -23,7 +24,7 @@ Example:
 from __future__ import annotations
 
 from ganlib.sampling.ascent import discriminator_ascent
-from ganlib.sampling.calibration import Calibration
+from ganlib.sampling.calibration import BinnedCalibration, Calibration
 from ganlib.sampling.discriminator import (
     DiscriminatorRejectionSampler,
     MetropolisHastingsSampler,
@@ -36,6 +37,7 @@ from ganlib.sampling.refine import refine_discriminator
 from ganlib.sampling.truncation import check_truncation, truncated_normal
 
 __all__ = [
+    "BinnedCalibration",
     "Calibration",
     "DiscriminatorRejectionSampler",
     "MetropolisHastingsSampler",

@@ -14,7 +14,7 @@ import keras
 import numpy as np
 
 from ganlib._validation import positive_int
-from ganlib.sampling.calibration import Calibration
+from ganlib.sampling.calibration import BinnedCalibration, Calibration
 from ganlib.sampling.truncation import truncated_normal
 
 __all__ = [
@@ -115,7 +115,10 @@ class _DiscriminatorSampler:
     """Shared parts: the discriminator's calibrated logits, one per sample."""
 
     def __init__(
-        self, discriminator: Any, calibration: Calibration | None, batch_size: int
+        self,
+        discriminator: Any,
+        calibration: Calibration | BinnedCalibration | None,
+        batch_size: int,
     ) -> None:
         if not callable(discriminator):
             raise TypeError(f"`discriminator` must be callable. Received: {discriminator!r}")
@@ -125,11 +128,16 @@ class _DiscriminatorSampler:
                 "Discriminator-driven sampling needs an unconditional discriminator (one input). "
                 f"Received a model with {len(inputs)} inputs"
             )
-        if calibration is not None and not isinstance(calibration, Calibration):
-            raise TypeError(f"`calibration` must be a Calibration. Received: {calibration!r}")
+        if calibration is not None and not isinstance(
+            calibration, (Calibration, BinnedCalibration)
+        ):
+            raise TypeError(
+                "`calibration` must be a Calibration or BinnedCalibration. "
+                f"Received: {calibration!r}"
+            )
         self.discriminator = discriminator
         self._judge = _traced(discriminator)
-        self.calibration = calibration or Calibration()
+        self.calibration: Calibration | BinnedCalibration = calibration or Calibration()
         self.batch_size = positive_int(batch_size, "batch_size")
 
     def logits(self, x: Any) -> np.ndarray:
@@ -147,10 +155,22 @@ class _DiscriminatorSampler:
             )
         return self.calibration(raw)
 
-    def calibrate(self, real: Any, fake: Any) -> Calibration:
-        """Fits `Calibration` on held-out real and generated samples; uses it from now on."""
+    def calibrate(
+        self, real: Any, fake: Any, bins: int | None = None, min_acceptance: float = 0.0
+    ) -> Calibration | BinnedCalibration:
+        """Fits `Calibration` on held-out real and generated samples; uses it from now on.
+
+        With ``bins``, fits `BinnedCalibration` with that many bins and ``min_acceptance``
+        instead of Platt scaling (then give many generated samples, e.g. 200,000).
+        """
         self.calibration = Calibration()
-        self.calibration = Calibration.fit(self.logits(real), self.logits(fake))
+        real_logits, fake_logits = self.logits(real), self.logits(fake)
+        if bins is None:
+            self.calibration = Calibration.fit(real_logits, fake_logits)
+        else:
+            self.calibration = BinnedCalibration.fit(
+                real_logits, fake_logits, bins=bins, min_acceptance=min_acceptance
+            )
         return self.calibration
 
 
@@ -178,7 +198,7 @@ class DiscriminatorRejectionSampler(_DiscriminatorSampler):
         self,
         discriminator: Any,
         *,
-        calibration: Calibration | None = None,
+        calibration: Calibration | BinnedCalibration | None = None,
         gamma: float = 0.0,
         epsilon: float = 1e-6,
         burn_in: int = 10_000,
@@ -250,7 +270,7 @@ class MetropolisHastingsSampler(_DiscriminatorSampler):
         self,
         discriminator: Any,
         *,
-        calibration: Calibration | None = None,
+        calibration: Calibration | BinnedCalibration | None = None,
         steps: int = 20,
         batch_size: int = 256,
     ) -> None:
