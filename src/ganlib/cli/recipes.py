@@ -45,8 +45,9 @@ class PointRecipe:
     `rejection` (`"drs"`, `"mh"` or None) is the discriminator-driven sampler that
     `ganlib sample`, `ganlib evaluate` and the end-of-training summary use by default, with
     DRS's `rejection_gamma`, its discriminator first refined `rejection_refine` steps on the
-    final generator (`ganlib.sampling.refine_discriminator`; 0: not refined), and the samples
-    then moved `rejection_ascent` gradient steps up that discriminator's logit
+    final generator (`ganlib.sampling.refine_discriminator`; 0: not refined; a refined grid
+    discriminator is then calibrated bin by bin, `ganlib.cli.rejection.BINNED_CALIBRATION`),
+    and the samples then moved `rejection_ascent` gradient steps up that discriminator's logit
     (`ganlib.sampling.discriminator_ascent`; 0: not moved).
 
     Example:
