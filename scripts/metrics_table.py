@@ -19,7 +19,10 @@ from ganlib.data import load_mnist
 from ganlib.metrics import Evaluator, evaluate, mnist_features
 
 COLUMNS = ("real", "blurred", "noisy", "noise", "one digit")
-ROWS = ("fid", "kid", "precision", "recall", "density", "coverage", "classifier_score")
+ROWS = (
+    *("fid", "kid", "precision", "recall", "density", "coverage", "classifier_score"),
+    *("classes_covered", "smallest_class_share", "largest_class_share"),
+)
 
 
 def blur(images: np.ndarray) -> np.ndarray:

@@ -221,7 +221,9 @@ def test_mnist_train_sample_evaluate(
     assert _png(grid).shape == (4 * 29 - 1, 4 * 29 - 1, 1)
     assert main(["evaluate", str(run), "--n", "200", "--metrics", "fid,score"]) == 0
     report = json.loads((run / "metrics.json").read_text())
-    assert set(report["metrics"]) == {"fid", "classifier_score"}
+    shares = {"classes_covered", "smallest_class_share", "largest_class_share"}
+    assert set(report["metrics"]) == {"fid", "classifier_score", *shares}
+    assert report["metrics"]["classes_covered"]["floor"] == 10  # real digits: all 10 classes
     assert report["metrics"]["fid"]["n"] == 200 and report["metrics"]["fid"]["value"] > 0
 
 

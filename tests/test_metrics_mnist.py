@@ -105,6 +105,16 @@ def test_classifier_score_separates_variety(values):
     assert values["noise"]["classifier_score"] < 2.0
 
 
+@pytest.mark.slow  # shares the ~5-10 s fixture above
+def test_score_reports_class_coverage_beside_it(values):
+    """A set of one digit scores its class coverage: 1 class at >= 5%, ~all samples in it."""
+    real, one = values["real"], values["one digit"]
+    assert real["classes_covered"] == 10 and 0.05 < real["smallest_class_share"] < 0.1
+    assert real["largest_class_share"] < 0.15
+    assert one["classes_covered"] == 1 and one["smallest_class_share"] == 0.0
+    assert one["largest_class_share"] > 0.95
+
+
 def test_evaluate_reports_the_real_floor_on_mnist(mnist):
     x, _ = mnist
     images = blur(x[:N])

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ganlib.metrics._checks import positive_int
+from ganlib.metrics.coverage import class_coverage
 from ganlib.metrics.extraction import FeatureSet, Source, extract_features
 from ganlib.metrics.features import FeatureExtractor, InceptionFeatures, ProbabilityExtractor
 from ganlib.metrics.frechet import frechet_distance
@@ -24,16 +25,22 @@ METRIC_GROUPS: dict[str, tuple[str, ...]] = {
     "kid": ("kid",),
     "pr": ("precision", "recall"),
     "dc": ("density", "coverage"),
-    "score": ("classifier_score",),
+    "score": ("classifier_score", "classes_covered", "smallest_class_share", "largest_class_share"),
 }
-"""Names accepted in ``metrics=`` and the values each one reports.
+"""Names accepted in ``metrics=`` and the values each one reports. ``score`` reports the
+classifier score with the class coverage of the same predictions (`class_coverage`): how
+many classes get at least 5% of the samples, and the smallest and largest class shares, so
+that a table with a good score cannot hide missing classes.
 
 Example:
     >>> from ganlib.metrics import METRIC_GROUPS
     >>> METRIC_GROUPS["pr"]
     ('precision', 'recall')
 """
-_HIGHER_IS_BETTER = {"precision", "recall", "density", "coverage", "classifier_score"}
+_HIGHER_IS_BETTER = {
+    *("precision", "recall", "density", "coverage", "classifier_score", "classes_covered"),
+    "smallest_class_share",
+}
 
 
 def _parse_metrics(metrics: str | Sequence[str] | None, extractor: object) -> tuple[str, ...]:
@@ -205,6 +212,10 @@ class Evaluator:
                 fake.probabilities,  # type: ignore[arg-type]
                 splits=self.score_splits,
             )
+            shares = class_coverage(fake.probabilities)  # type: ignore[arg-type]
+            out["classes_covered"] = (float(shares.covered), None)
+            out["smallest_class_share"] = (shares.smallest, None)
+            out["largest_class_share"] = (shares.largest, None)
         return out
 
     def _sizes(self, real: FeatureSet, fake: FeatureSet) -> dict[str, int]:
@@ -217,6 +228,9 @@ class Evaluator:
             "density": points,
             "coverage": points,
             "classifier_score": fake.n,
+            "classes_covered": fake.n,
+            "smallest_class_share": fake.n,
+            "largest_class_share": fake.n,
         }
 
     def __call__(self, generator: Source) -> dict[str, float]:
