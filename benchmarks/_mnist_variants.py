@@ -13,7 +13,9 @@ pair, the rest one change each:
     upc    dcN generator blocks: nearest 2x upsampling + 3x3 conv instead of transposed conv
     d2x    dcN discriminator with twice the generator's base_filters
     ls     one-sided label 0.9 (the dcN and paper pairs)   hinge Hinge loss
-    r1     R1Penalty(1.0) (`r1x10`: weight 10)
+    r1     R1Penalty(1.0) (`r1x10`: weight 10); with info it differentiates the sum of D's 11
+           outputs, Q's code logits included
+    r1a    R1Penalty(1.0) on column 0 of D's output (the adversarial logit) alone
     mbstd  minibatch-stddev in D (mlp, dcN: before the logit; paper: before the adversarial
            logit only, Q reads the shared features without it)
     b64    batch 64                              b0    Adam betas (0, 0.99)
@@ -33,7 +35,7 @@ from typing import Any
 
 PAIRS = ("mlp", "dc8", "dc16", "dc24", "dc32", "dc64", "paper")
 TOKENS = (
-    *("aug", "augc", "augt", "upc", "d2x", "ls", "hinge", "r1", "r1x10", "mbstd"),
+    *("aug", "augc", "augt", "upc", "d2x", "ls", "hinge", "r1", "r1x10", "r1a", "mbstd"),
     *("b64", "b0", "ttur", "lr1", "glr3", "decay", "info", "ns1", "nojit"),
 )
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
@@ -128,6 +130,8 @@ def build(variant: str, seed: int, steps: int) -> Any:
             extra["augment"] = augment.DiffAugment(policy)
     if "r1" in t or "r1x10" in t:
         extra["penalties"] = [losses.R1Penalty(10.0 if "r1x10" in t else 1.0)]
+    if "r1a" in t:
+        extra["penalties"] = [_logit_r1(d, 1.0)]
     if "info" in t:
         trainer: Any = InfoGANTrainer(
             g, d, loss=loss, num_categories=10, seed=seed,
@@ -145,6 +149,22 @@ def build(variant: str, seed: int, steps: int) -> Any:
     opts = optimizers.dcgan(g_learning_rate=rates[0], d_learning_rate=rates[1], **betas)
     trainer.compile(*opts, jit_compile="nojit" not in t, steps_per_execution=8)
     return trainer
+
+
+def _logit_r1(discriminator: Any, weight: float) -> Any:
+    """`R1Penalty(weight)` on column 0 of `discriminator`'s output (the adversarial logit)
+    alone: the penalty differentiates the sum of the outputs it is given."""
+    import keras
+
+    from ganlib import losses
+
+    logit = keras.Model(discriminator.inputs, discriminator.outputs[0][:, :1])  # shared layers
+
+    class LogitR1(losses.R1Penalty):
+        def __call__(self, d: Any, real: Any, fake: Any, labels: Any = None, **kw: Any) -> Any:
+            return super().__call__(logit, real, fake, labels, **kw)
+
+    return LogitR1(weight)
 
 
 def _upsample_conv_generator() -> Any:

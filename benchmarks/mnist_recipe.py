@@ -50,12 +50,13 @@ Session 10 ("MNIST: the InfoGAN paper networks at the 10-minute budget"):
     python benchmarks/mnist_recipe.py run paper+info+b64+glr3 --steps 7956 --eval-at 5460 \
         --screen-n 10000 --floor --save runs/w                  # and --seed 1
 
-Session 11 ("Longer runs and sampling temperature"):
+Session 11 ("Longer runs and sampling temperature", "+ minibatch-stddev and R1 ..."):
 
     python benchmarks/mnist_recipe.py run paper+info+b64+glr3 --steps 12700 \
         --eval-at 7956,10000 --screen-n 10000 --save runs/w
     python benchmarks/mnist_recipe.py truncate paper+info+b64+glr3 --weights raw,ema,ema_bn \
         runs/w/paper_info_b64_glr3_seed0_12792.npz --psi none --temperature 1,1.25,1.5,2
+    python benchmarks/mnist_recipe.py run paper+info+b64+glr3+mbstd --steps 7956  # +r1, +r1a
 
 Output: one JSON line per scored sample set.
 """

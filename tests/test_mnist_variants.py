@@ -70,3 +70,19 @@ def test_mbstd_puts_the_statistic_before_the_paper_pairs_adversarial_logit() -> 
         assert d.get_layer("logit").input is d.get_layer("minibatch_stddev").output
         assert d.get_layer("logit").input.shape == (None, variants.PAPER["hidden"] + 1)
         assert "minibatch_stddev" not in {layer.name for layer in plain.layers}
+
+
+def test_r1a_penalizes_the_adversarial_logit_alone() -> None:
+    import numpy as np
+    import tensorflow as tf
+
+    from ganlib.losses.penalties import r1_penalty
+
+    trainer = variants.build("paper+info+r1a+nojit", seed=0, steps=10)
+    (penalty,) = trainer.penalties
+    d = trainer.discriminator
+    x = tf.constant(np.random.default_rng(0).uniform(-1, 1, (4, 28, 28, 1)).astype("float32"))
+    alone = float(penalty(d, x, x))
+    column0 = tf.keras.Model(d.inputs, d.outputs[0][:, :1])
+    assert alone == pytest.approx(float(r1_penalty(column0, x)), rel=1e-5)
+    assert alone != pytest.approx(float(r1_penalty(d, x)), rel=1e-2)  # what `r1` penalizes
