@@ -17,7 +17,7 @@ def _resolved(argv: list[str], kind: str = "grid") -> RunConfig:
     args = build_parser().parse_args(["train", kind, *argv])
     config = RunConfig(dataset=kind, kind=kind, lr=args.lr)
     names = ("ema", "lr_decay", "r1", "pack", "augment", "rejection", "rejection_refine")
-    for name in (*names, "rejection_ascent"):
+    for name in (*names, "rejection_ascent", "rejection_bins"):
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))
     x = np.zeros((32, 2), "float32")
@@ -88,6 +88,31 @@ def test_grid_defaults_are_the_recipe() -> None:
     argv = ["--rejection-refine", "0", "--rejection-ascent", "3"]
     assert _resolved(argv, "grid").rejection_ascent == 3
     assert _resolved(["--rejection-ascent", "0"], "grid").rejection_ascent == 0
+    # the grid's refined discriminator is calibrated in 50 bins, the ring's by Platt scaling
+    assert (_resolved([], "grid").rejection_bins, _resolved([], "ring").rejection_bins) == (50, 0)
+    assert _resolved(["--rejection-bins", "0"], "grid").rejection_bins == 0
+    assert _resolved(["--rejection-bins", "20"], "ring").rejection_bins == 20
+    assert _resolved(["--rejection-refine", "0"], "grid").rejection_bins == 0  # none to bin
+    assert _resolved(["--steps", "1999"], "grid").rejection_bins == 0  # a trial run: no sampler
+
+
+def test_folders_of_earlier_versions_keep_platt_scaling() -> None:
+    """A config.json without `rejection_bins` (before session 11) samples as it did."""
+    values = RunConfig(dataset="grid", kind="grid", rejection="drs").to_dict()
+    del values["rejection_bins"]
+    assert RunConfig.from_dict(values).rejection_bins == 0
+
+
+def test_bad_rejection_bins_are_refused() -> None:
+    from ganlib.cli._limits import check_run_values
+    from ganlib.cli._setup import CLIError
+
+    good = _resolved([], "grid")
+    check_run_values(good, "config.json")
+    for bins in (1, 5001):
+        good.rejection_bins = bins
+        with pytest.raises(CLIError, match="rejection_bins"):
+            check_run_values(good, "config.json")
 
 
 @pytest.mark.parametrize("kind", ["ring", "grid"])

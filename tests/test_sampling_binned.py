@@ -104,17 +104,21 @@ def test_constructor_refuses_a_decreasing_map() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "refine", "binned"), [("grid", 5, True), ("grid", 0, False), ("ring", 5, False)]
+    ("kind", "refine", "bins", "binned"),
+    [("grid", 5, 50, True), ("grid", 0, 50, False), ("ring", 5, 20, True), ("grid", 5, 0, False)],
 )
-def test_the_command_line_calibrates_the_refined_grid_sampler_in_bins(
-    kind: str, refine: int, binned: bool
+def test_the_command_line_calibrates_a_refined_sampler_in_the_runs_bins(
+    kind: str, refine: int, bins: int, binned: bool
 ) -> None:
-    """`ganlib sample/evaluate`: a refined discriminator of a kind in `BINNED_CALIBRATION`
-    (the grid) is calibrated bin by bin, others by Platt scaling; the summary says which."""
+    """`ganlib sample/evaluate`: a refined discriminator of a run with `rejection_bins` > 0
+    (the grid recipe's 50) is calibrated bin by bin, others (and folders of earlier versions,
+    0) by Platt scaling; the summary says which."""
     from ganlib.cli.config import RunConfig
-    from ganlib.cli.rejection import BINNED_CALIBRATION, draw_with_sampler
+    from ganlib.cli.rejection import draw_with_sampler
 
-    config = RunConfig(dataset=kind, kind=kind, rejection_refine=refine, num_examples=1000)
+    config = RunConfig(
+        dataset=kind, kind=kind, rejection_refine=refine, rejection_bins=bins, num_examples=1000
+    )
     samples, how = draw_with_sampler(_StubTrainer(), config, 10, 1, "drs")
     assert samples.shape == (10, 2)
-    assert (f"calibrated in {BINNED_CALIBRATION['grid']} bins" in how) is binned, how
+    assert (f"calibrated in {bins} bins" in how) is binned, how

@@ -23,6 +23,7 @@ from ganlib.cli.parser import ARCHS, PRESETS
 
 __all__ = [
     "KINDS",
+    "MAX_BINS",
     "available_memory",
     "builder_bytes",
     "check_builders",
@@ -34,6 +35,8 @@ __all__ = [
 
 KINDS = ("mnist", "fashion-mnist", "ring", "grid", "folder", "file")
 """Dataset kinds a run configuration may name."""
+MAX_BINS = 5000
+"""Most `rejection_bins`: each bin needs real logits (`ganlib.cli.rejection`'s 5,000)."""
 _FALLBACK_MEMORY = 8 << 30
 _BYTES_PER_PARAMETER = 16  # float32 weight, gradient and two Adam slots
 
@@ -178,6 +181,9 @@ def check_run_values(config: RunConfig, source: str, folder: Path | None = None)
     if not (math.isfinite(config.r1) and config.r1 >= 0):
         raise _bad(source, "r1", config.r1, "a finite number >= 0")
     _in_range(source, "pack", config.pack, 1, max(1, min(config.batch_size, MAX_INT)))
+    _in_range(source, "rejection_bins", config.rejection_bins, 0, MAX_BINS)
+    if config.rejection_bins == 1:
+        raise _bad(source, "rejection_bins", 1, f"0 (Platt scaling) or 2 to {MAX_BINS}")
     _in_range(
         source, "info_categories", config.info_categories, 2 if config.arch == "infogan" else 0
     )

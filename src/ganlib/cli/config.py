@@ -38,7 +38,9 @@ class RunConfig:
     not from a host `tf.data` pipeline) is fixed the same way; folders of earlier versions
     lack it (False: the host pipeline). `info_categories` and `info_noise_scale` are the
     `InfoGANTrainer` settings of an `--arch infogan` run (0 and 1.0 otherwise, and in folders
-    of earlier versions: a plain `GANTrainer`).
+    of earlier versions: a plain `GANTrainer`). `rejection_bins` is how a refined
+    discriminator is calibrated for `rejection` sampling: 0, Platt scaling (also in folders of
+    earlier versions), or a `ganlib.sampling.BinnedCalibration` of that many bins.
 
     Example:
         >>> config = RunConfig(dataset="ring", kind="ring", steps=100)
@@ -74,6 +76,7 @@ class RunConfig:
     rejection_gamma: float = 0.0
     rejection_refine: int = 0
     rejection_ascent: int = 0
+    rejection_bins: int = 0
     info_categories: int = 0
     info_noise_scale: float = 1.0
     jit_compile: bool | None = None
@@ -120,6 +123,7 @@ class RunConfig:
             "seed": (int,), "ema": (bool,), "conditional": (bool,), "num_examples": (int,),
             "lr_decay": (bool,), "r1": (int, float), "pack": (int,), "d_lr_scale": (int, float),
             "rejection_gamma": (int, float), "rejection_refine": (int,), "rejection_ascent": (int,),
+            "rejection_bins": (int,),
             "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
             "device_data": (bool,), "r1_every": (int,), "info_categories": (int,),
@@ -169,7 +173,7 @@ class RunConfig:
             "dataset", "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim",
             "seed", "ema", "conditional", "data", "image_size", "lr_decay", "r1", "pack",
             "augment", "beta_1", "beta_2", "d_lr_scale", "rejection", "rejection_gamma",
-            "rejection_refine", "rejection_ascent", "r1_every",
+            "rejection_refine", "rejection_ascent", "rejection_bins", "r1_every",
         )  # fmt: skip
         out = []
         for name in names:

@@ -184,12 +184,7 @@ def _add_train(sub: Any) -> None:
         "Metropolis-Hastings or none (ring, grid: drs for runs of at least the refinement's "
         "steps; others: none)",
     )
-    p.add_argument(
-        "--rejection-gamma",
-        type=float,
-        metavar="G",
-        help="DRS's gamma for --rejection drs (0)",
-    )
+    p.add_argument("--rejection-gamma", type=float, metavar="G", help="DRS's gamma (0)")
     p.add_argument(
         "--rejection-refine",
         type=non_negative_int,
@@ -203,6 +198,9 @@ def _add_train(sub: Any) -> None:
         metavar="N",
         help="after --rejection sampling, move each sample N gradient steps up the "
         "(refined) discriminator's logit (grid: 10; ring: 1; others: 0)",
+    )
+    p.add_argument(
+        "--rejection-bins", type=non_negative_int, metavar="N", help="D calibration bins (0: Platt)"
     )
     p.add_argument("--conditional", action="store_true", default=None, help="class-conditional GAN")
     p.add_argument(

@@ -26,7 +26,7 @@ __all__ = [
 
 POINT_RECIPE_OPTIONS = (
     "ema", "lr_decay", "r1", "r1_every", "pack", "rejection", "rejection_gamma", "rejection_refine",
-    "rejection_ascent",
+    "rejection_ascent", "rejection_bins",
 )  # fmt: skip
 """Recipe fields that `ganlib train` applies to vector data when the option is not given (with
 the `dcgan` preset also `lr`, `beta_1`, `beta_2` and `d_lr_scale`)."""
@@ -45,9 +45,10 @@ class PointRecipe:
     `rejection` (`"drs"`, `"mh"` or None) is the discriminator-driven sampler that
     `ganlib sample`, `ganlib evaluate` and the end-of-training summary use by default, with
     DRS's `rejection_gamma`, its discriminator first refined `rejection_refine` steps on the
-    final generator (`ganlib.sampling.refine_discriminator`; 0: not refined; a refined grid
-    discriminator is then calibrated bin by bin, `ganlib.cli.rejection.BINNED_CALIBRATION`),
-    and the samples then moved `rejection_ascent` gradient steps up that discriminator's logit
+    final generator (`ganlib.sampling.refine_discriminator`; 0: not refined), a refined
+    discriminator calibrated by Platt scaling (`rejection_bins` 0) or bin by bin in
+    `rejection_bins` bins (`ganlib.sampling.BinnedCalibration`; the grid: 50), and the samples
+    then moved `rejection_ascent` gradient steps up that discriminator's logit
     (`ganlib.sampling.discriminator_ascent`; 0: not moved).
 
     Example:
@@ -74,6 +75,7 @@ class PointRecipe:
     rejection_gamma: float = 0.0
     rejection_refine: int = 0
     rejection_ascent: int = 0
+    rejection_bins: int = 0
 
 
 _RING = PointRecipe(
@@ -108,6 +110,7 @@ _GRID = PointRecipe(
     rejection_gamma=0.0,
     rejection_refine=2000,
     rejection_ascent=10,
+    rejection_bins=50,
 )
 # Other vector data: the grid's networks and schedule, without the grid-tuned optimizer
 # settings and sampler (measured on the grid only).
@@ -119,6 +122,7 @@ _VECTORS = replace(
     rejection=None,
     rejection_refine=0,
     rejection_ascent=0,
+    rejection_bins=0,
 )
 _RECIPES = {"ring": _RING, "grid": _GRID}
 

@@ -18,7 +18,6 @@ from ganlib.cli.config import RunConfig
 
 __all__ = [
     "ASCENT_STEP_SIZE",
-    "BINNED_CALIBRATION",
     "BINNED_CALIBRATION_FAKES",
     "BINNED_MIN_ACCEPTANCE",
     "CALIBRATION_SAMPLES",
@@ -45,12 +44,6 @@ grid and kept for the ring's one step (docs/benchmarks.md)."""
 CALIBRATION_SAMPLES = 5000
 """Real and generated samples each for the discriminator's calibration (fewer if the data
 set is smaller)."""
-BINNED_CALIBRATION = {"grid": 50}
-"""Data kinds whose refined discriminator is calibrated bin by bin
-(`ganlib.sampling.BinnedCalibration`, that many bins) instead of by Platt scaling. On the grid,
-Platt scaling's one factor over-weighted the modes some generators under-cover (reverse KL up to
-0.33); the ring keeps it (binned: DRS's acceptance 62-75% -> 0.15-17%, reverse KL up to 0.053
-against 0.003). docs/benchmarks.md measures both."""
 BINNED_CALIBRATION_FAKES = 200_000
 """Generated samples `BinnedCalibration` is fitted on (against `CALIBRATION_SAMPLES` real)."""
 BINNED_MIN_ACCEPTANCE = 2 / MAX_PROPOSALS_PER_SAMPLE
@@ -104,7 +97,9 @@ def draw_with_sampler(
     `rejection_refine` > 0, a copy of the discriminator is first trained that many steps on
     the run's data against `REFINE_FAKES` samples of that generator
     (`ganlib.sampling.refine_discriminator`). The discriminator is calibrated on
-    `CALIBRATION_SAMPLES` held-out real samples against as many generated ones. With the
+    `CALIBRATION_SAMPLES` held-out real samples against as many generated ones (Platt
+    scaling), or, with the run's `rejection_bins` > 0 and a refined discriminator, against
+    `BINNED_CALIBRATION_FAKES` generated ones in that many bins (`BinnedCalibration`). With the
     run's `rejection_ascent` > 0, the samples are then moved that many steps of
     `ASCENT_STEP_SIZE` up that discriminator's logit (`ganlib.sampling.discriminator_ascent`).
     """
@@ -123,7 +118,8 @@ def draw_with_sampler(
         fake = propose(len(real), np.random.default_rng([seed, 1]))
         discriminator = trainer.discriminator
         refine = config.rejection_refine
-        bins = BINNED_CALIBRATION.get(config.kind) if refine > 0 else None
+        # the run's `rejection_bins` (the grid recipe's 50): a refined D calibrated bin by bin
+        bins = config.rejection_bins if refine > 0 and config.rejection_bins else None
         if refine > 0:
             pool = propose(REFINE_FAKES, np.random.default_rng([seed, 2]))
             x = load_data(config).x

@@ -51,7 +51,7 @@ _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
     "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment", "beta_1", "beta_2",
     "d_lr_scale", "rejection", "rejection_gamma", "rejection_refine", "rejection_ascent",
-    "r1_every",
+    "r1_every", "rejection_bins",
 )  # fmt: skip
 
 
@@ -120,9 +120,12 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
     explicit = args.rejection is not None or args.rejection_refine is not None
     if not explicit and config.total_steps < config.rejection_refine:  # a trial run
         config.rejection, config.rejection_gamma, config.rejection_refine = None, 0.0, 0
-        config.rejection_ascent = 0
-    if args.rejection_ascent is None and config.rejection_refine == 0:
-        config.rejection_ascent = 0  # the ascent follows a refined discriminator's gradient
+        config.rejection_ascent = config.rejection_bins = 0
+    if config.rejection_refine == 0:  # the ascent follows a refined discriminator's gradient
+        if args.rejection_ascent is None:
+            config.rejection_ascent = 0
+        if args.rejection_bins is None:
+            config.rejection_bins = 0  # the binned calibration is for a refined one
     g, d = build_builders(config)
     config.generator, config.discriminator = models.serialize(g), models.serialize(d)
     check_builders(config, "the command line")
