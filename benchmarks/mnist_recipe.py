@@ -16,8 +16,7 @@ Six jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op t
     run     trains one token variant (XLA, 8 steps per execution, `DeviceData`) and scores
             raw, `GeneratorEMA(0.999)` and a second average (decay `--ema2`) samples;
             `--save DIR` writes the raw and EMA generator weights (.npz) at each score.
-    truncate  scores a `run --save` generator untruncated, at `sample(truncation=psi)` and with
-            the latent scaled by each `--temperature` t.
+    truncate  scores a `run --save` generator at truncations psi and latent temperatures t.
 
 The runs behind docs/benchmarks.md ("MNIST: what fixes the README recipe's collapse"):
 
@@ -57,6 +56,7 @@ Session 11 ("Longer runs and sampling temperature", "+ minibatch-stddev and R1 .
     python benchmarks/mnist_recipe.py truncate paper+info+b64+glr3 --weights raw,ema,ema_bn \
         runs/w/paper_info_b64_glr3_seed0_12792.npz --psi none --temperature 1,1.25,1.5,2
     python benchmarks/mnist_recipe.py run paper+info+b64+glr3+mbstd --steps 7956  # +r1, +r1a
+    python benchmarks/mnist_recipe.py run paper+b64+glr3 --steps 7956 --save runs/w
 
 Output: one JSON line per scored sample set.
 """
