@@ -283,3 +283,39 @@ def test_infogan_networks_follow_the_paper_shapes_and_train_with_the_trainer(
     loaded = keras.saving.load_model(tmp_path / "d.keras", safe_mode=True)
     x = np.random.default_rng(0).standard_normal((2, 28, 28, 1)).astype("float32")
     np.testing.assert_allclose(_numpy(loaded(x)), _numpy(d(x)), atol=1e-6)
+
+
+def test_penalties_differentiate_the_adversarial_logit_alone() -> None:
+    """R1 on a discriminator with code (or class) outputs is R1 of its adversarial logit, not
+    of the sum of its outputs: the penalty leaves Q's code logits free."""
+    from ganlib import losses
+
+    keras.utils.set_random_seed(0)
+    g = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4)])
+    d = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1 + 3)]
+    )
+    trainer = InfoGANTrainer(g, d, num_categories=3, penalties=[losses.R1Penalty(1.0)], seed=0)
+    trainer.compile()
+    rng = np.random.default_rng(0)
+    real = tf.constant(rng.normal(size=(8, 4)).astype("float32"))
+    fake = trainer.generate(tf.constant(rng.normal(size=(8, 6)).astype("float32")))
+    _, logs = trainer.discriminator_loss(real, fake)
+    logit = keras.Model(d.inputs, d.outputs[0][:, :1])  # column 0 through D's own layers
+    expected = losses.r1_penalty(logit, real, reduction="none")
+    np.testing.assert_allclose(logs["r1"], expected, rtol=1e-5)
+    whole = losses.r1_penalty(d, real, reduction="none")  # what was penalized before
+    assert not np.allclose(logs["r1"], whole, rtol=0.1)
+    assert trainer.penalized_discriminator(real).shape == (8, 1)
+    # AC-GAN: the class logits are left free the same way
+    keras.utils.set_random_seed(0)
+    g = models.MLPGenerator(latent_dim=4, output_shape=(4,), num_classes=3, hidden_units=(16,))
+    acgan = ACGANTrainer(g.build(), d, penalties=[losses.R1Penalty(1.0)], seed=0)
+    acgan.compile()
+    labels = tf.constant(np.arange(8) % 3, "int32")
+    _, logs = acgan.discriminator_loss(real, real * 0.5, labels)
+    full = acgan.discriminator
+    logit = keras.Model(full.inputs, full.outputs[0][:, :1])
+    d_labels = acgan._labels_for(full, labels)
+    expected = losses.r1_penalty(logit, real, labels=d_labels, reduction="none")
+    np.testing.assert_allclose(logs["r1"], expected, rtol=1e-5)

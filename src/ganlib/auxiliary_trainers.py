@@ -13,7 +13,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from ganlib._loss_terms import adversarial_generator_loss
+from ganlib._loss_terms import AdversarialLogit, add_penalties, adversarial_generator_loss, flat
 from ganlib.losses import (
     acgan_discriminator_loss,
     acgan_generator_loss,
@@ -103,6 +103,11 @@ class ACGANTrainer(GANTrainer):
         self.track_metric("d_class")
         self.track_metric("g_class")
 
+    @property
+    def penalized_discriminator(self) -> Any:
+        """D's adversarial logit alone: penalties leave the class logits free."""
+        return AdversarialLogit(self.discriminator)
+
     def discriminate(self, x: tf.Tensor, labels: Any = None, training: bool = True) -> tf.Tensor:
         """The adversarial logit `(batch, 1)` (all of D's output: `discriminate_all`)."""
         return self.discriminate_all(x, labels, training)[:, :1]
@@ -126,8 +131,11 @@ class ACGANTrainer(GANTrainer):
     ) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
         """Adversarial D loss plus `class_weight` times the classifier's loss on both batches."""
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")
-        real_out = self.discriminate_all(self.discriminator_input(real), labels)
-        fake_out = self.discriminate_all(self.discriminator_input(fake), labels)
+        real, fake = self.discriminator_input(real), self.discriminator_input(fake)
+        real_out, fake_out = (
+            self.discriminate_all(real, labels),
+            self.discriminate_all(fake, labels),
+        )
         adv = self.loss_fn.discriminator(real_out[:, :1], fake_out[:, :1], reduction="none")
         cls = acgan_discriminator_loss(
             real_out[:, 1:],
@@ -137,7 +145,7 @@ class ACGANTrainer(GANTrainer):
             reduction="none",
         )
         logs = {"d_real": real_out[:, :1], "d_fake": fake_out[:, :1], "d_class": cls}
-        return adv + self.class_weight * cls, logs
+        return add_penalties(self, flat(adv) + self.class_weight * cls, logs, real, fake, labels)
 
     def generator_loss(
         self,
@@ -248,6 +256,11 @@ class InfoGANTrainer(GANTrainer):
             z, self.num_categories, self.num_continuous, self.noise_scale
         )  # `InfoGANLatent` and `with_infogan_latent` compute the same input
         return self.generator(z, training=training)
+
+    @property
+    def penalized_discriminator(self) -> Any:
+        """D's adversarial logit alone: penalties leave Q's code outputs free."""
+        return AdversarialLogit(self.discriminator)
 
     def discriminate(self, x: tf.Tensor, labels: Any = None, training: bool = True) -> tf.Tensor:
         """The adversarial logit `(batch, 1)`; D's whole output is kept for Q's code loss."""

@@ -23,7 +23,7 @@ from ganlib._entry_checks import (
 )
 from ganlib._fast_defaults import pick_steps_per_execution, resolve_compile
 from ganlib._fused_d import batch_independent, discriminate_pair
-from ganlib._loss_terms import adversarial_generator_loss, flat
+from ganlib._loss_terms import add_penalties, adversarial_generator_loss, flat
 from ganlib._trainer_checkpoint import TrainerCheckpoint
 from ganlib._trainer_checks import (
     check_array,
@@ -41,7 +41,7 @@ from ganlib._trainer_rng import TrainerRNG
 from ganlib._validation import optional_positive_int
 from ganlib.data.device import DeviceData
 from ganlib.distribute import replica_rows
-from ganlib.losses.lazy import check_every, lazy_penalty
+from ganlib.losses.lazy import check_every
 from ganlib.models.packing import check_pack
 from ganlib.sampling import check_truncation
 from ganlib.state import TrainerState
@@ -216,20 +216,12 @@ class GANTrainer(
         logs = {"d_real": real_out, "d_fake": fake_out}
         if self.augment is not None:
             logs["d_real_sign"] = tf.sign(real_out)
-        d_labels = None if labels is None else self._labels_for(self.discriminator, labels)
-        every = 1 if self._seeds_fixed else self.penalty_every  # test_step: every step
-        for p in self.penalties:
-            seed = self._seed()
+        return add_penalties(self, loss, logs, real, fake, labels)
 
-            def value(p: Any = p, seed: Any = seed) -> tf.Tensor:
-                out = p(
-                    self.discriminator, real, fake, labels=d_labels, seed=seed, reduction="none"
-                )
-                return flat(out)
-
-            logs[p.name] = lazy_penalty(value, self.step_counter, every, tf.shape(loss))
-            loss = loss + p.weight * logs[p.name]
-        return loss, logs
+    @property
+    def penalized_discriminator(self) -> Any:
+        """What the `penalties` differentiate: D (auxiliary trainers: its adversarial logit)."""
+        return self.discriminator
 
     def generator_loss(
         self,
@@ -269,9 +261,8 @@ class GANTrainer(
                 scaled = self.d_optimizer.scale_loss(replica_share(d_loss, batch, rows[1]))
             self._update(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
         for _ in range(self.g_steps):
-            g_labels = None
-            if self.num_classes is not None:
-                g_labels = self._labels(batch, self.num_classes, rows)
+            classes = self.num_classes
+            g_labels = None if classes is None else self._labels(batch, classes, rows)
             z = self._noise(batch, rows)
             with tf.GradientTape() as tape:
                 g_loss, g_logs = self.generator_loss(
@@ -283,10 +274,8 @@ class GANTrainer(
         return self._log(batch, {"d_loss": d_loss, "g_loss": g_loss, **d_logs, **g_logs})
 
     def test_step(self, data: Any) -> dict[str, tf.Tensor]:
-        """Evaluation (`evaluate`, `validation_data`): the step's losses without any update.
-
-        Uses fixed noise seeds (the same for every batch and call), not the training RNG.
-        """
+        """Evaluation (`evaluate`, `validation_data`): the step's losses without any update,
+        from fixed noise seeds (the same for every batch and call), not the training RNG."""
         real, labels = self._unpack(data)
         batch = tf.shape(real)[0]
         with self._fixed_seeds():
@@ -298,10 +287,8 @@ class GANTrainer(
     def fit(
         self, x: Any = None, y: Any = None, batch_size: int | None = None, **kwargs: Any
     ) -> Any:
-        """`keras.Model.fit`, after checking numpy inputs (dtype, shape, labels).
-
-        A `tf.data` stream is checked batch by batch: an empty batch raises `ValueError`.
-        """
+        """`keras.Model.fit`, after checking numpy inputs (dtype, shape, labels); a `tf.data`
+        stream is checked batch by batch: an empty batch raises `ValueError`."""
         if self.g_optimizer is None:
             raise RuntimeError("Call compile() before fit().")
         optional_positive_int(batch_size, "batch_size")
