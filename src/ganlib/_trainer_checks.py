@@ -218,21 +218,12 @@ def check_array(
             )
 
 
-def check_sample_args(n: Any, batch_size: int, temperature: Any = 1.0) -> float:
-    """Checks `sample`'s count, batch size and temperature; returns the temperature."""
+def check_sample_args(n: Any, batch_size: int) -> None:
+    """Checks `sample`'s count and batch size."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"`n` must be a non-negative integer. Received: n={n!r}")
     if batch_size <= 0:
         raise ValueError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
-    if (
-        isinstance(temperature, bool)
-        or not isinstance(temperature, (int, float, np.integer, np.floating))
-        or not (np.isfinite(temperature) and temperature > 0)
-    ):
-        raise ValueError(
-            f"`temperature` must be a finite number > 0. Received: temperature={temperature!r}"
-        )
-    return float(temperature)
 
 
 def sample_labels(
