@@ -6,6 +6,8 @@ from typing import Any
 
 import tensorflow as tf
 
+from ganlib.losses.lazy import lazy_penalty
+
 
 def flat(value: Any) -> tf.Tensor:
     """float32; per-example values flattened to `(batch,)` so terms add without broadcasting."""
@@ -18,8 +20,6 @@ def add_penalties(
 ) -> tuple[tf.Tensor, dict[str, Any]]:
     """`loss` plus each of `trainer.penalties` (weighted, lazily every `penalty_every` steps)
     on the D inputs `real`/`fake`, through `trainer.penalized_discriminator`; each logged."""
-    from ganlib.losses.lazy import lazy_penalty
-
     d_labels = None if labels is None else trainer._labels_for(trainer.discriminator, labels)
     every = 1 if trainer._seeds_fixed else trainer.penalty_every  # test_step: every step
     for p in trainer.penalties:

@@ -261,8 +261,9 @@ class GANTrainer(
                 scaled = self.d_optimizer.scale_loss(replica_share(d_loss, batch, rows[1]))
             self._update(self.d_optimizer, tape, scaled, self.discriminator.trainable_variables)
         for _ in range(self.g_steps):
-            classes = self.num_classes
-            g_labels = None if classes is None else self._labels(batch, classes, rows)
+            g_labels = None
+            if self.num_classes is not None:
+                g_labels = self._labels(batch, self.num_classes, rows)
             z = self._noise(batch, rows)
             with tf.GradientTape() as tape:
                 g_loss, g_logs = self.generator_loss(
@@ -274,8 +275,10 @@ class GANTrainer(
         return self._log(batch, {"d_loss": d_loss, "g_loss": g_loss, **d_logs, **g_logs})
 
     def test_step(self, data: Any) -> dict[str, tf.Tensor]:
-        """Evaluation (`evaluate`, `validation_data`): the step's losses without any update,
-        from fixed noise seeds (the same for every batch and call), not the training RNG."""
+        """Evaluation (`evaluate`, `validation_data`): the step's losses without any update.
+
+        Uses fixed noise seeds (the same for every batch and call), not the training RNG.
+        """
         real, labels = self._unpack(data)
         batch = tf.shape(real)[0]
         with self._fixed_seeds():
@@ -287,8 +290,10 @@ class GANTrainer(
     def fit(
         self, x: Any = None, y: Any = None, batch_size: int | None = None, **kwargs: Any
     ) -> Any:
-        """`keras.Model.fit`, after checking numpy inputs (dtype, shape, labels); a `tf.data`
-        stream is checked batch by batch: an empty batch raises `ValueError`."""
+        """`keras.Model.fit`, after checking numpy inputs (dtype, shape, labels).
+
+        A `tf.data` stream is checked batch by batch: an empty batch raises `ValueError`.
+        """
         if self.g_optimizer is None:
             raise RuntimeError("Call compile() before fit().")
         optional_positive_int(batch_size, "batch_size")
