@@ -79,7 +79,6 @@ def uninterrupted_run(epochs: int) -> dict[str, np.ndarray]:
 def test_sigkill_mid_training_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     run = tmp_path / "run"
     victim = start("train", "--dir", str(run), "--epochs", str(EPOCHS), "--pace", "0.6")
-    reference = uninterrupted_run(EPOCHS)  # meanwhile, in this process
     deadline = time.monotonic() + LIMIT_S
     while len(list_checkpoints(run)) < 2:  # wait for 2 complete epochs (bounded)
         assert victim.poll() is None, f"child ended early:\n{victim.communicate()[0][-3000:]}"
@@ -93,12 +92,14 @@ def test_sigkill_mid_training_then_resume_equals_an_uninterrupted_run(tmp_path: 
     saved_epoch = read_checkpoint(found)[0]["epoch"]
     assert 2 <= saved_epoch < EPOCHS
 
-    resumed_out = finish(
-        start(
-            "train", "--dir", str(run), "--epochs", str(EPOCHS), "--resume",
-            "--out", str(tmp_path / "resumed.npz"),
-        )
+    resumed = start(
+        "train", "--dir", str(run), "--epochs", str(EPOCHS), "--resume",
+        "--out", str(tmp_path / "resumed.npz"),
     )  # fmt: skip
+    # The reference runs only now, while the child resumes: run while the victim trained, a
+    # slow reference on a busy machine let the victim finish all its epochs before the kill.
+    reference = uninterrupted_run(EPOCHS)
+    resumed_out = finish(resumed)
     assert f"CRASH: resumed epoch={saved_epoch}" in resumed_out
     with np.load(tmp_path / "resumed.npz", allow_pickle=False) as npz:
         got = {name: npz[name] for name in npz.files}
