@@ -11,7 +11,13 @@ from ganlib._atomic import write_text
 from ganlib.cli._limits import check_samples_fit
 from ganlib.cli._setup import CLIError, load_data, mixture_of, quiet_tensorflow_import
 from ganlib.cli.rejection import chosen_sampler
-from ganlib.cli.sample import generate, load_generator, rejection_samples
+from ganlib.cli.sample import (
+    check_plain_temperature,
+    generate,
+    load_generator,
+    rejection_samples,
+)
+from ganlib.sampling.temperature import with_temperature
 
 __all__ = ["EVALUATION_FILE", "mixture_table", "run_evaluate"]
 
@@ -51,6 +57,10 @@ def mixture_table(values: dict[str, Any]) -> str:
     return "\n".join([*lines, note])
 
 
+def _at(temperature: float) -> str:
+    return "" if temperature == 1.0 else f" at temperature {temperature:g}"
+
+
 def _write_json(path: Path, payload: dict[str, Any]) -> None:
     write_text(path, json.dumps(payload, indent=2) + "\n")
 
@@ -62,6 +72,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     folder = Path(args.run_dir)
     generator, config, source = load_generator(folder)
+    generator = with_temperature(generator, args.temperature)
     if config is None:
         raise CLIError(f"{folder} has no config.json: the real data to compare with is unknown")
     check_samples_fit(args.n, tuple(config.data_shape))
@@ -79,7 +90,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 "high-quality fraction and reverse KL"
             )
         method, gamma = chosen_sampler(config, args.rejection, args.gamma)
-        sampler = "plain samples of the generator"
+        check_plain_temperature(args.temperature, method)
+        sampler = "plain samples of the generator" + _at(args.temperature)
         if method is None:
             samples, _ = generate(generator, args.n, seed=args.seed, num_classes=config.num_classes)
         else:
@@ -107,6 +119,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
             seed=args.seed,
             num_classes=config.num_classes if config.conditional else None,
         )
+        if args.temperature != 1.0:
+            report.notes.append(f"samples{_at(args.temperature)}")
         print(report.format_table())
         report.save_json(target)
     print(f"ganlib evaluate: {source} -> {target}")

@@ -6,6 +6,7 @@ import argparse
 from typing import Any, NoReturn
 
 from ganlib.cli._presets import loss_name
+from ganlib.cli._sampling_args import add_sampling_options
 from ganlib.cli.argtypes import (
     MAX_INT,
     METRIC_NAMES,
@@ -251,24 +252,7 @@ def _add_sample(sub: Any) -> None:
         default=8,
         help="points per interpolation row or noise columns of --class-grid (8)",
     )
-    _add_rejection(p)
-
-
-def _add_rejection(p: Any) -> None:
-    p.add_argument(
-        "--rejection",
-        choices=("drs", "mh", "none"),
-        help="discriminator-driven sampling from the latest checkpoint: rejection sampling "
-        "(drs) or Metropolis-Hastings (mh), the discriminator calibrated on held-out data; "
-        "none: plain samples (default: the run's --rejection, see ganlib train)",
-    )
-    p.add_argument(
-        "--gamma",
-        type=float,
-        metavar="G",
-        help="with --rejection drs: shift of the acceptance logit; > 0 keeps fewer samples "
-        "(the run's --rejection-gamma, else 0)",
-    )
+    add_sampling_options(p)
 
 
 def _add_evaluate(sub: Any) -> None:
@@ -289,7 +273,7 @@ def _add_evaluate(sub: Any) -> None:
     p.add_argument(
         "--seed", type=non_negative_int, metavar="S", default=0, help="latent noise seed (0)"
     )
-    _add_rejection(p)  # ring/grid runs
+    add_sampling_options(p)
 
 
 def _add_plot(sub: Any) -> None:

@@ -3,6 +3,7 @@
 - `generate` / `generate_batches`: the one sampling path (seeded latent noise, labels in turn)
   of `GANTrainer.sample`, the metrics and `ganlib sample`;
 - `truncated_normal`: the truncation trick's latent noise (`GANTrainer.sample(truncation=...)`);
+- `with_temperature`: a generator whose latent input is scaled by `t` (> 1: more variety);
 - `Calibration`: Platt scaling of discriminator logits into log density ratios;
   `BinnedCalibration`: a monotone map fitted bin by bin, for a refined discriminator;
 - `DiscriminatorRejectionSampler` (DRS) and `MetropolisHastingsSampler` (MH-GAN): keep or
@@ -34,6 +35,7 @@ from ganlib.sampling.discriminator import (
 )
 from ganlib.sampling.draw import generate, generate_batches
 from ganlib.sampling.refine import refine_discriminator
+from ganlib.sampling.temperature import check_temperature, with_temperature
 from ganlib.sampling.truncation import check_truncation, truncated_normal
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Calibration",
     "DiscriminatorRejectionSampler",
     "MetropolisHastingsSampler",
+    "check_temperature",
     "check_truncation",
     "discriminator_ascent",
     "drs_acceptance",
@@ -50,4 +53,5 @@ __all__ = [
     "mh_acceptance",
     "refine_discriminator",
     "truncated_normal",
+    "with_temperature",
 ]
