@@ -188,6 +188,21 @@ def test_sample_truncation_and_unchanged_default() -> None:
         trainer.sample(4, truncation=0.0)
 
 
+def test_sample_temperature_scales_the_latent_after_truncation() -> None:
+    trainer = _identity_trainer()  # G(z) = z
+    z = np.random.default_rng(3).standard_normal((100, 1)).astype("float32")
+    np.testing.assert_array_equal(trainer.sample(100, seed=3, temperature=2.0), 2 * z)
+    np.testing.assert_array_equal(trainer.sample(100, seed=3, temperature=1), z)
+    x = trainer.sample(2000, seed=3, truncation=0.5, temperature=2.0)
+    assert np.abs(x).max() <= 1.0 and x.std() > 0.4  # psi 0.5 first, then x 2
+    drs = sampling.DiscriminatorRejectionSampler(lambda x: np.zeros(len(x)), burn_in=1000)
+    wide = trainer.sample(3000, seed=0, rejection=drs, temperature=3.0)  # proposals x 3 too
+    assert stats.kstest(wide[:, 0] / 3.0, "norm").pvalue > 1e-3
+    for bad in (0.0, -1.0, float("nan"), float("inf"), True, "2"):
+        with pytest.raises(ValueError, match="temperature"):
+            trainer.sample(4, temperature=bad)
+
+
 def test_sample_with_rejection_follows_the_data_distribution() -> None:
     """Model N(0, 1), data N(0, 0.5^2): optimal logit log 2 - 3 x^2 / 2; DRS keeps half."""
     trainer = _identity_trainer()

@@ -15,6 +15,7 @@ import numpy as np
 
 from ganlib._compat import flatten_layers
 from ganlib.models.packing import packed_shape
+from ganlib.sampling.temperature import check_temperature
 
 DATA_HINT = "convert images with ganlib.data.from_array (float32 in [-1, 1]) before training"
 
@@ -218,12 +219,13 @@ def check_array(
             )
 
 
-def check_sample_args(n: Any, batch_size: int) -> None:
-    """Checks `sample`'s count and batch size."""
+def check_sample_args(n: Any, batch_size: int, temperature: Any = 1.0) -> float:
+    """Checks `sample`'s count, batch size and temperature; returns the temperature."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
         raise ValueError(f"`n` must be a non-negative integer. Received: n={n!r}")
     if batch_size <= 0:
         raise ValueError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
+    return check_temperature(temperature)
 
 
 def sample_labels(

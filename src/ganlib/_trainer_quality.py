@@ -137,8 +137,10 @@ def sample_with(
     batch_size: int,
     truncation: float | None,
     rejection: Any,
+    temperature: float = 1.0,
 ) -> np.ndarray:
-    """`n` samples with truncated noise and, when given, a discriminator-driven sampler."""
+    """`n` samples with truncated noise times `temperature` and, when given, a
+    discriminator-driven sampler."""
     rng = np.random.default_rng(seed)
 
     traced = trainer._traced_generate()
@@ -159,8 +161,12 @@ def sample_with(
         )
         return samples
 
+    def latent(k: int, latent_rng: np.random.Generator) -> np.ndarray:
+        z = truncated_normal(latent_rng, (k, *trainer.latent_shape), truncation)
+        return z if temperature == 1.0 else z * np.float32(temperature)
+
     if rejection is None:
-        return generate(truncated_normal(rng, (int(n), *trainer.latent_shape), truncation), labels)
+        return generate(latent(int(n), rng), labels)
     if trainer.conditional:
         raise ValueError(
             "`rejection` sampling supports unconditional GANs only. Received a conditional one"
@@ -172,9 +178,7 @@ def sample_with(
         )
 
     def propose(k: int, proposal_rng: np.random.Generator) -> np.ndarray:
-        return generate(
-            truncated_normal(proposal_rng, (k, *trainer.latent_shape), truncation), None
-        )
+        return generate(latent(k, proposal_rng), None)
 
     return np.asarray(rejection.sample(propose, int(n), seed=seed), dtype="float32")
 

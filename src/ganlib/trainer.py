@@ -320,23 +320,23 @@ class GANTrainer(
         use_ema: bool = True,
         truncation: float | None = None,
         rejection: Any = None,
+        temperature: float = 1.0,
     ) -> np.ndarray:
         """Generates `n` samples as a float32 array from the noise of `seed`.
 
-        The same call (same `seed`, `n`, `labels` and `batch_size`) gives bit-identical samples;
-        another `batch_size` gives the same samples within float rounding, since matrix kernels
-        round differently for different batch shapes. The noise comes from
-        `numpy.random.default_rng(seed)`, independent of the training RNG.
+        The same call (same `seed`, `n`, `labels`, `batch_size`) gives bit-identical samples;
+        another `batch_size` the same within float rounding (kernels round by batch shape).
+        The noise comes from `numpy.random.default_rng(seed)`, not the training RNG.
         A conditional GAN uses `labels` (length `n`) or, when omitted, classes `0, 1, 2, ...`
         in turn. When the trainer holds EMA weights (`GeneratorEMA`), they are used unless
         `use_ema=False`. `truncation=psi` redraws every latent value with `|z| > psi`
-        (`ganlib.sampling.truncated_normal`); `rejection` is a discriminator-driven sampler
+        (`ganlib.sampling.truncated_normal`), then `temperature=t` scales the latent by `t` (> 1:
+        more variety, less fidelity; docs/quality.md); `rejection` is a discriminator-driven sampler
         (`ganlib.sampling.DiscriminatorRejectionSampler` or `MetropolisHastingsSampler`,
         unconditional GANs) that keeps or chains the generator's samples.
         """
-        check_sample_args(n, batch_size)
-        truncation = check_truncation(truncation)
+        t, truncation = check_sample_args(n, batch_size, temperature), check_truncation(truncation)
         check_sample_labels(labels, self.num_classes)
         label_array = sample_labels(n, labels, self.conditional, self.num_classes)
         with self.ema_swapped(use_ema):
-            return sample_with(self, n, label_array, seed, batch_size, truncation, rejection)
+            return sample_with(self, n, label_array, seed, batch_size, truncation, rejection, t)
