@@ -13,7 +13,9 @@
 - `refine_discriminator`: DRS's refinement step, a copy of the discriminator trained on the
   final generator so its logit approaches ``log(p_data / p_model)``;
 - `discriminator_ascent`: moves samples a few gradient steps up the discriminator's logit
-  (Discriminator Optimal Transport's idea), after rejection sampling.
+  (Discriminator Optimal Transport's idea), after rejection sampling;
+- `recalibrate_batch_norm`: re-estimates the BatchNorm statistics of the weights that sample
+  (the EMA weights of `GeneratorEMA`) from their own samples, after training.
 
 Example:
     >>> import numpy as np
@@ -25,6 +27,7 @@ Example:
 from __future__ import annotations
 
 from ganlib.sampling.ascent import discriminator_ascent
+from ganlib.sampling.batch_norm import recalibrate_batch_norm
 from ganlib.sampling.calibration import BinnedCalibration, Calibration
 from ganlib.sampling.discriminator import (
     DiscriminatorRejectionSampler,
@@ -51,6 +54,7 @@ __all__ = [
     "generate_batches",
     "generator_proposal",
     "mh_acceptance",
+    "recalibrate_batch_norm",
     "refine_discriminator",
     "truncated_normal",
     "with_temperature",
