@@ -78,6 +78,7 @@ def test_mnist_defaults_are_the_recipe() -> None:
         8007,
     )
     assert (config.info_categories, config.info_noise_scale) == (10, 0.5)
+    assert config.recalibrate_batch_norm is True  # the EMA weights' own BatchNorm statistics
     assert (config.loss, config.preset, config.d_steps) == ("non_saturating", "dcgan", 1)
     rates = optimizer_overrides(config)
     assert rates["g_learning_rate"] == pytest.approx(1e-3)
@@ -202,13 +203,15 @@ def test_infogan_refuses_data_it_cannot_take(
 
 def test_saved_generator_samples_as_the_trainer_does(infogan_run: Path, tmp_path: Path) -> None:
     """`generator.keras` holds `InfoGANLatent` before G: `ganlib sample`'s samples of plain
-    N(0, I) latents are `trainer.sample`'s (EMA weights) for the same seed. The two run the
-    same operations (`infogan_latent`, then G), eagerly and traced: bit-equal on this CPU,
+    N(0, I) latents are `trainer.sample`'s (EMA weights, their BatchNorm statistics
+    re-estimated as the recipe's `recalibrate_batch_norm` asks) for the same seed. The two run
+    the same operations (`infogan_latent`, then G), eagerly and traced: bit-equal on this CPU,
     compared to float32 rounding."""
     import keras
 
     from ganlib.callbacks import GeneratorEMA
     from ganlib.checkpoint import latest_checkpoint
+    from ganlib.cli._recalibration import recalibrate_for_sampling
     from ganlib.cli._setup import make_trainer
     from ganlib.models import InfoGANLatent
 
@@ -241,6 +244,8 @@ def test_saved_generator_samples_as_the_trainer_does(infogan_run: Path, tmp_path
     ema.set_model(trainer)
     ema.build()
     trainer.restore(latest_checkpoint(infogan_run / "checkpoints"))
+    assert config.recalibrate_batch_norm  # the recipe's (tests/test_cli_ema_batch_norm.py)
+    recalibrate_for_sampling(trainer, config)
     expected = trainer.sample(20, seed=3)
     np.testing.assert_allclose(samples, expected, rtol=1e-6, atol=1e-6)
     assert np.ptp(samples) > 0

@@ -41,6 +41,10 @@ class RunConfig:
     of earlier versions: a plain `GANTrainer`). `rejection_bins` is how a refined
     discriminator is calibrated for `rejection` sampling: 0, Platt scaling (also in folders of
     earlier versions), or a `ganlib.sampling.BinnedCalibration` of that many bins.
+    `recalibrate_batch_norm`: the BatchNorm statistics of the generator weights that sample
+    (the EMA weights) are re-estimated from their own samples for `generator.keras` and for
+    sampling from a checkpoint (`ganlib.cli._recalibration`); off in folders of earlier
+    versions, which keep the statistics training left.
 
     Example:
         >>> config = RunConfig(dataset="ring", kind="ring", steps=100)
@@ -77,6 +81,7 @@ class RunConfig:
     rejection_refine: int = 0
     rejection_ascent: int = 0
     rejection_bins: int = 0
+    recalibrate_batch_norm: bool = False
     info_categories: int = 0
     info_noise_scale: float = 1.0
     jit_compile: bool | None = None
@@ -127,7 +132,7 @@ class RunConfig:
             "steps_per_epoch": (int,), "total_steps": (int,), "data_shape": (list,),
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
             "device_data": (bool,), "r1_every": (int,), "info_categories": (int,),
-            "info_noise_scale": (int, float),
+            "info_noise_scale": (int, float), "recalibrate_batch_norm": (bool,),
         }  # fmt: skip
         optional: dict[str, tuple[type, ...]] = {
             "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),
@@ -174,6 +179,7 @@ class RunConfig:
             "seed", "ema", "conditional", "data", "image_size", "lr_decay", "r1", "pack",
             "augment", "beta_1", "beta_2", "d_lr_scale", "rejection", "rejection_gamma",
             "rejection_refine", "rejection_ascent", "rejection_bins", "r1_every",
+            "recalibrate_batch_norm",
         )  # fmt: skip
         out = []
         for name in names:

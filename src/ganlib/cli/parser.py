@@ -6,6 +6,7 @@ import argparse
 from typing import Any, NoReturn
 
 from ganlib.cli._presets import loss_name
+from ganlib.cli._recalibration import add_option as add_recalibration_option
 from ganlib.cli._sampling_args import add_sampling_options
 from ganlib.cli.argtypes import (
     MAX_INT,
@@ -147,6 +148,7 @@ def _add_train(sub: Any) -> None:
         default=None,
         help="decay the learning rate linearly to lr/100 over the run (default on for vectors)",
     )
+    add_recalibration_option(p)
     p.add_argument(
         "--r1",
         type=non_negative_float,

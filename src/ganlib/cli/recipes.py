@@ -138,10 +138,12 @@ def point_recipe(kind: str) -> PointRecipe:
     return _RECIPES.get(kind, _VECTORS)
 
 
-IMAGE_RECIPE_OPTIONS = ("arch", "batch_size", "latent_dim", "ema", "lr", "d_lr_scale")
+IMAGE_RECIPE_OPTIONS = (
+    "arch", "batch_size", "latent_dim", "ema", "lr", "d_lr_scale", "recalibrate_batch_norm",
+)  # fmt: skip
 """Recipe fields that `ganlib train` applies to image data when the option is not given (and
 `epochs` or `steps` when neither `--epochs` nor `--steps` is); `lr` and `d_lr_scale` with the
-`dcgan` preset only."""
+`dcgan` preset only; `recalibrate_batch_norm` with the EMA only."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,8 @@ class ImageRecipe:
     `InfoGANDiscriminator` at `base_filters`, `hidden_units`, Q head `q_hidden_units`) and
     its `InfoGANTrainer`: an
     `info_categories`-way code, the other noise scaled by `info_noise_scale`.
+    `recalibrate_batch_norm`: the saved EMA generator's BatchNorm statistics are re-estimated
+    from its own samples (`ganlib.sampling.recalibrate_batch_norm`).
 
     Example:
         >>> recipe = image_recipe("mnist")
@@ -175,6 +179,7 @@ class ImageRecipe:
     q_hidden_units: int = 64
     info_categories: int = 10
     info_noise_scale: float = 0.5
+    recalibrate_batch_norm: bool = False
 
 
 # Today's image defaults, not measured as a recipe (fashion-mnist, folders, files, and
@@ -185,7 +190,7 @@ _IMAGES = ImageRecipe(arch="mlp", batch_size=64, latent_dim=100, epochs=10, ema=
 # local MNIST images; 8.5 epochs of the 60,000-image training split, at the same cost).
 _MNIST = ImageRecipe(
     arch="infogan", batch_size=64, latent_dim=74, epochs=None, steps=8007, ema=True, lr=1e-3,
-    d_lr_scale=0.2,
+    d_lr_scale=0.2, recalibrate_batch_norm=True,
 )  # fmt: skip
 
 

@@ -35,9 +35,12 @@ __all__ = [
 def restore_trainer(folder: Path, config: RunConfig) -> tuple[Any, Path]:
     """`(trainer, checkpoint)`: the run's trainer at its latest complete checkpoint.
 
-    When the run kept a `GeneratorEMA`, the generator holds the averaged weights.
+    When the run kept a `GeneratorEMA`, the generator holds the averaged weights; with the
+    run's `recalibrate_batch_norm`, their BatchNorm statistics re-estimated as for
+    `generator.keras` (`ganlib.cli._recalibration`).
     """
     from ganlib.checkpoint import latest_checkpoint
+    from ganlib.cli._recalibration import recalibrate_for_sampling
     from ganlib.cli.train import CHECKPOINT_DIR
 
     checkpoint = latest_checkpoint(folder / CHECKPOINT_DIR)
@@ -54,6 +57,7 @@ def restore_trainer(folder: Path, config: RunConfig) -> tuple[Any, Path]:
     trainer.restore(checkpoint)
     if ema is not None:
         ema.swap()  # the generator now holds the averaged weights
+    recalibrate_for_sampling(trainer, config)
     return trainer, checkpoint
 
 

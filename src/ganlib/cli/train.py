@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import sys
 import time
@@ -13,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from ganlib._atomic import atomic_path, write_text
+from ganlib._atomic import write_text
 from ganlib.cli._fitloop import fit_to_total, stop_at_step
 from ganlib.cli._imagerecipe import image_defaults
-from ganlib.cli._infogan import sampling_generator
 from ganlib.cli._limits import check_builders, load_run_config
 from ganlib.cli._presets import default_d_steps, loss_and_preset
+from ganlib.cli._recalibration import save_generator
 from ganlib.cli._runfolder import check_new_out, check_out_text, resume_point
 from ganlib.cli._setup import (
     CLIError,
@@ -51,7 +50,7 @@ _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
     "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment", "beta_1", "beta_2",
     "d_lr_scale", "rejection", "rejection_gamma", "rejection_refine", "rejection_ascent",
-    "r1_every", "rejection_bins",
+    "r1_every", "rejection_bins", "recalibrate_batch_norm",
 )  # fmt: skip
 
 
@@ -264,12 +263,6 @@ def _trim_csv(path: Path, epochs: int) -> None:
         write_text(path, "".join(kept))
 
 
-def _save_generator(trainer: Any, ema: Any, path: Path) -> Path:
-    with atomic_path(path) as tmp, ema.swapped() if ema is not None else contextlib.nullcontext():
-        sampling_generator(trainer).save(tmp)  # InfoGAN: behind its latent mapping
-    return path
-
-
 def run_train(args: argparse.Namespace) -> int:
     """Runs `ganlib train` for parsed arguments; returns the exit code."""
     start = time.perf_counter()
@@ -319,7 +312,7 @@ def run_train(args: argparse.Namespace) -> int:
             ema.set_model(trainer)
             ema.on_train_begin()  # takes the restored EMA weights
         if not generator_path.exists():
-            _save_generator(trainer, ema, generator_path)
+            save_generator(trainer, ema, generator_path, config)
         print(
             f"ganlib train: nothing to do, {out} already has {done} of "
             f"{config.total_steps} steps; generator: {generator_path}"
@@ -337,7 +330,7 @@ def run_train(args: argparse.Namespace) -> int:
     if guard.message:
         print(f"ganlib train: error: {guard.message}", file=sys.stderr)
         return EXIT_DIVERGED
-    _save_generator(trainer, ema, generator_path)
+    save_generator(trainer, ema, generator_path, config)
     steps = int(trainer.step_counter.numpy())
     losses = ", ".join(f"{k} {logs[k]:.3g}" for k in ("d_loss", "g_loss") if k in logs)
     summary = summary_metrics(trainer, loaded.mixture, config)
