@@ -26,6 +26,12 @@ pair, the rest one change each:
            entries, Q's code loss at weight 1, the other noise scaled by 0.5; the code is drawn
            at random when sampling, so the generator stays unconditional
     ns1    (with info) the other noise at scale 1.0 instead of 0.5
+    iwNN   (with info) Q's code loss at weight 0.N (`InfoGANTrainer(info_weight=...)`, for G
+           and Q alike): ``iw05`` 0.5, ``iw03`` 0.3, ``iw01`` 0.1 (session 12: does the
+           information term cost within-class variety?)
+    cont2  (with info) two continuous codes (N(0, 1), latent entries 10-11) besides the 10-way
+           code, as in Chen et al. 2016: Q (12 outputs) regresses them at unit variance, so G
+           must map them to visible variation; they are drawn at random when sampling
     nojit  compile without XLA (still 8 steps per execution)
 """
 
@@ -37,7 +43,10 @@ PAIRS = ("mlp", "dc8", "dc16", "dc24", "dc32", "dc64", "paper")
 TOKENS = (
     *("aug", "augc", "augt", "upc", "d2x", "ls", "hinge", "r1", "r1x10", "r1a", "mbstd"),
     *("b64", "b0", "ttur", "lr1", "glr3", "decay", "info", "ns1", "nojit"),
+    *("iw03", "iw01", "iw05", "cont2"),
 )
+#: Tokens that only make sense with `InfoGANTrainer` (the ``info`` token).
+_INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2"}
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
 _DC_ONLY = {"upc", "d2x"}
 #: Issue 15's InfoGAN widths (`benchmarks/_translation_infogan.py --arch paper`).
@@ -51,10 +60,13 @@ def parse(variant: str) -> tuple[str, set[str]]:
         raise ValueError(f"unknown variant {variant!r}: pairs {PAIRS}, tokens {TOKENS}")
     t = set(changes)
     wrong = t & _DC_ONLY if pair == "paper" else t & {"info"}
-    if wrong or ("ns1" in t and "info" not in t):
+    if wrong or (t & _INFO_ONLY and "info" not in t):
         raise ValueError(
-            f"{variant!r}: upc, d2x are not for paper; info is paper only; ns1 needs info"
+            f"{variant!r}: upc, d2x are not for paper; info is paper only; "
+            f"{sorted(_INFO_ONLY)} need info"
         )
+    if len(t & {"iw03", "iw01", "iw05"}) > 1:
+        raise ValueError(f"{variant!r}: one info weight at most")
     return pair, t
 
 
@@ -73,7 +85,8 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
         return g, d, 0.9
     label = 0.9 if "ls" in t else 1.0
     if pair == "paper":
-        return (*paper_networks("info" in t, mbstd="mbstd" in t), label)
+        q_outputs = 12 if "cont2" in t else 10
+        return (*paper_networks("info" in t, mbstd="mbstd" in t, q_outputs=q_outputs), label)
     width = int(pair[2:])
     g_class = _upsample_conv_generator() if "upc" in t else models.DCGANGenerator
     g = g_class(latent_dim=100, base_filters=width).build()
@@ -82,10 +95,11 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
     return g, d, label
 
 
-def paper_networks(info: bool, mbstd: bool = False) -> tuple[Any, Any]:
+def paper_networks(info: bool, mbstd: bool = False, q_outputs: int = 10) -> tuple[Any, Any]:
     """`InfoGANGenerator` / `InfoGANDiscriminator` at `PAPER`'s widths; with `info` D has the
-    10-way Q head, otherwise only the adversarial logit (an unconditional GAN's D); `mbstd`:
-    `minibatch_stddev=True` (the statistic enters the adversarial logit)."""
+    Q head (`q_outputs`: 10 code logits, plus 2 means with ``cont2``), otherwise only the
+    adversarial logit (an unconditional GAN's D); `mbstd`: `minibatch_stddev=True` (the
+    statistic enters the adversarial logit)."""
     from ganlib.models.infogan import InfoGANDiscriminator, InfoGANGenerator
 
     class LogitOnly(InfoGANDiscriminator):
@@ -99,7 +113,7 @@ def paper_networks(info: bool, mbstd: bool = False) -> tuple[Any, Any]:
     ).build()
     d_class = InfoGANDiscriminator if info else LogitOnly
     d = d_class(
-        extra_outputs=10,
+        extra_outputs=q_outputs,
         base_filters=PAPER["filters"],
         hidden_units=PAPER["hidden"],
         q_hidden_units=PAPER["q_hidden"],
@@ -133,8 +147,11 @@ def build(variant: str, seed: int, steps: int) -> Any:
     if "r1a" in t:
         extra["penalties"] = [_logit_r1(d, 1.0)]
     if "info" in t:
+        weights = {"iw03": 0.3, "iw01": 0.1, "iw05": 0.5}
         trainer: Any = InfoGANTrainer(
             g, d, loss=loss, num_categories=10, seed=seed,
+            num_continuous=2 if "cont2" in t else 0,
+            info_weight=next((w for k, w in weights.items() if k in t), 1.0),
             noise_scale=1.0 if "ns1" in t else PAPER["noise_scale"], **extra,
         )  # fmt: skip
     else:

@@ -1,5 +1,6 @@
 """`benchmarks/_mnist_variants.py`: the token grammar of the MNIST recipe runs (issue 12) and
-the InfoGAN paper pair it builds (`paper`, `paper+info`, `paper+info+ns1`, `+mbstd`).
+the InfoGAN paper pair it builds (`paper`, `paper+info`, `paper+info+ns1`, `+mbstd`,
+`+iw03`, `+cont2`).
 
 Model builds only (no training, no XLA): the trained rows are in docs/benchmarks.md.
 """
@@ -24,10 +25,13 @@ def test_parse_splits_pair_and_tokens() -> None:
 
 @pytest.mark.parametrize(
     "variant",
-    ["dc16+info", "mlp+info", "paper+upc", "paper+d2x", "paper+xyz", "paper+ns1"],
+    [
+        *("dc16+info", "mlp+info", "paper+upc", "paper+d2x", "paper+xyz", "paper+ns1"),
+        *("paper+iw03", "paper+cont2", "paper+info+iw03+iw01"),
+    ],
 )
 def test_parse_rejects_tokens_the_pair_cannot_take(variant: str) -> None:
-    with pytest.raises(ValueError, match=r"paper|unknown"):
+    with pytest.raises(ValueError, match=r"paper|unknown|one info weight"):
         variants.parse(variant)
 
 
@@ -86,3 +90,24 @@ def test_r1a_penalizes_the_adversarial_logit_alone() -> None:
     column0 = tf.keras.Model(d.inputs, d.outputs[0][:, :1])
     assert alone == pytest.approx(float(r1_penalty(column0, x)), rel=1e-5)
     assert alone != pytest.approx(float(r1_penalty(d, x)), rel=1e-2)  # what `r1` penalizes
+
+
+@pytest.mark.parametrize(
+    ("token", "weight"), [("", 1.0), ("+iw05", 0.5), ("+iw03", 0.3), ("+iw01", 0.1)]
+)
+def test_iw_tokens_set_the_info_weight(token: str, weight: float) -> None:
+    trainer = variants.build(f"paper+info{token}+nojit", seed=0, steps=10)
+    assert trainer.info_weight == weight
+    assert trainer.num_continuous == 0
+
+
+def test_cont2_adds_two_continuous_codes_and_their_q_outputs() -> None:
+    import numpy as np
+
+    trainer = variants.build("paper+info+cont2+iw03+nojit", seed=0, steps=10)
+    assert (trainer.num_categories, trainer.num_continuous) == (10, 2)
+    assert trainer.info_weight == 0.3
+    assert trainer.discriminator.output_shape == (None, 1 + 10 + 2)
+    x = np.zeros((8, 28, 28, 1), "float32")
+    logs = trainer.fit(x, batch_size=8, epochs=1, verbose=0).history
+    assert np.isfinite(logs["g_info"][0]) and np.isfinite(logs["d_info"][0])
