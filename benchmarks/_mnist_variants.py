@@ -32,6 +32,11 @@ pair, the rest one change each:
     cont2  (with info) two continuous codes (N(0, 1), latent entries 10-11) besides the 10-way
            code, as in Chen et al. 2016: Q (12 outputs) regresses them at unit variance, so G
            must map them to visible variation; they are drawn at random when sampling
+    gw2    (paper only) the generator at twice issue 15's widths: base_filters 64, hidden 512
+           (D unchanged at 32 / 256)
+    gwp    (paper only) the paper's generator widths: base_filters 64, hidden 1024 (D unchanged)
+    dlr4   D lr 4e-4 (with glr3: G 1e-3, D twice issue 15's 2e-4)
+    d2     two D updates per step (`GANTrainer(d_steps=2)`: the same real batch, fresh noise)
     nojit  compile without XLA (still 8 steps per execution)
 """
 
@@ -44,11 +49,14 @@ TOKENS = (
     *("aug", "augc", "augt", "upc", "d2x", "ls", "hinge", "r1", "r1x10", "r1a", "mbstd"),
     *("b64", "b0", "ttur", "lr1", "glr3", "decay", "info", "ns1", "nojit"),
     *("iw03", "iw01", "iw05", "cont2"),
+    *("gw2", "gwp", "dlr4", "d2"),
 )
 #: Tokens that only make sense with `InfoGANTrainer` (the ``info`` token).
 _INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2"}
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
 _DC_ONLY = {"upc", "d2x"}
+#: Generator widths ``(base_filters, hidden_units)`` of the paper pair's width tokens.
+_G_WIDTHS = {"gw2": (64, 512), "gwp": (64, 1024)}
 #: Issue 15's InfoGAN widths (`benchmarks/_translation_infogan.py --arch paper`).
 PAPER = {"latent": 74, "filters": 32, "hidden": 256, "q_hidden": 64, "noise_scale": 0.5}
 
@@ -59,10 +67,10 @@ def parse(variant: str) -> tuple[str, set[str]]:
     if pair not in PAIRS or any(t not in TOKENS for t in changes):
         raise ValueError(f"unknown variant {variant!r}: pairs {PAIRS}, tokens {TOKENS}")
     t = set(changes)
-    wrong = t & _DC_ONLY if pair == "paper" else t & {"info"}
+    wrong = t & _DC_ONLY if pair == "paper" else t & {"info", *_G_WIDTHS}
     if wrong or (t & _INFO_ONLY and "info" not in t):
         raise ValueError(
-            f"{variant!r}: upc, d2x are not for paper; info is paper only; "
+            f"{variant!r}: upc, d2x are not for paper; info, gw2, gwp are paper only; "
             f"{sorted(_INFO_ONLY)} need info"
         )
     if len(t & {"iw03", "iw01", "iw05"}) > 1:
@@ -86,7 +94,12 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
     label = 0.9 if "ls" in t else 1.0
     if pair == "paper":
         q_outputs = 12 if "cont2" in t else 10
-        return (*paper_networks("info" in t, mbstd="mbstd" in t, q_outputs=q_outputs), label)
+        widths = [_G_WIDTHS[k] for k in sorted(t & _G_WIDTHS.keys())]
+        if len(widths) > 1:
+            raise ValueError(f"one generator width token at a time. Received: {sorted(t)}")
+        g_widths = widths[0] if widths else None
+        nets = paper_networks("info" in t, "mbstd" in t, q_outputs=q_outputs, g_widths=g_widths)
+        return (*nets, label)
     width = int(pair[2:])
     g_class = _upsample_conv_generator() if "upc" in t else models.DCGANGenerator
     g = g_class(latent_dim=100, base_filters=width).build()
@@ -95,11 +108,17 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
     return g, d, label
 
 
-def paper_networks(info: bool, mbstd: bool = False, q_outputs: int = 10) -> tuple[Any, Any]:
+def paper_networks(
+    info: bool,
+    mbstd: bool = False,
+    q_outputs: int = 10,
+    g_widths: tuple[int, int] | None = None,
+) -> tuple[Any, Any]:
     """`InfoGANGenerator` / `InfoGANDiscriminator` at `PAPER`'s widths; with `info` D has the
     Q head (`q_outputs`: 10 code logits, plus 2 means with ``cont2``), otherwise only the
     adversarial logit (an unconditional GAN's D); `mbstd`: `minibatch_stddev=True` (the
-    statistic enters the adversarial logit)."""
+    statistic enters the adversarial logit); `g_widths`: the generator's ``(base_filters,
+    hidden_units)`` instead of `PAPER`'s."""
     from ganlib.models.infogan import InfoGANDiscriminator, InfoGANGenerator
 
     class LogitOnly(InfoGANDiscriminator):
@@ -108,9 +127,8 @@ def paper_networks(info: bool, mbstd: bool = False, q_outputs: int = 10) -> tupl
         def head(self, x: Any, labels: Any = None) -> Any:
             return self._logit(self._adversarial_features(x), labels)
 
-    g = InfoGANGenerator(
-        PAPER["latent"], base_filters=PAPER["filters"], hidden_units=PAPER["hidden"]
-    ).build()
+    g_filters, g_hidden = g_widths or (PAPER["filters"], PAPER["hidden"])
+    g = InfoGANGenerator(PAPER["latent"], base_filters=g_filters, hidden_units=g_hidden).build()
     d_class = InfoGANDiscriminator if info else LogitOnly
     d = d_class(
         extra_outputs=q_outputs,
@@ -146,6 +164,8 @@ def build(variant: str, seed: int, steps: int) -> Any:
         extra["penalties"] = [losses.R1Penalty(10.0 if "r1x10" in t else 1.0)]
     if "r1a" in t:
         extra["penalties"] = [_logit_r1(d, 1.0)]
+    if "d2" in t:
+        extra["d_steps"] = 2
     if "info" in t:
         weights = {"iw03": 0.3, "iw01": 0.1, "iw05": 0.5}
         trainer: Any = InfoGANTrainer(
@@ -159,6 +179,8 @@ def build(variant: str, seed: int, steps: int) -> Any:
     g_lr, d_lr = (1e-4, 4e-4) if "ttur" in t else (1e-4, 1e-4) if "lr1" in t else (2e-4, 2e-4)
     if "glr3" in t:
         g_lr = 1e-3
+    if "dlr4" in t:
+        d_lr = 4e-4
     rates: list[Any] = [g_lr, d_lr]
     if "decay" in t:
         rates = [keras.optimizers.schedules.PolynomialDecay(r, steps, r * 0.01) for r in rates]
