@@ -1,6 +1,6 @@
 """`benchmarks/_mnist_variants.py`: the token grammar of the MNIST recipe runs (issue 12) and
 the InfoGAN paper pair it builds (`paper`, `paper+info`, `paper+info+ns1`, `+mbstd`,
-`+iw03`, `+cont2`).
+`+iw03`, `+cont2`, `+gw2`, `+dlr4`, `+d2`).
 
 Model builds only (no training, no XLA): the trained rows are in docs/benchmarks.md.
 """
@@ -27,7 +27,7 @@ def test_parse_splits_pair_and_tokens() -> None:
     "variant",
     [
         *("dc16+info", "mlp+info", "paper+upc", "paper+d2x", "paper+xyz", "paper+ns1"),
-        *("paper+iw03", "paper+cont2", "paper+info+iw03+iw01"),
+        *("paper+iw03", "paper+cont2", "paper+info+iw03+iw01", "dc16+gw2", "mlp+gwp"),
     ],
 )
 def test_parse_rejects_tokens_the_pair_cannot_take(variant: str) -> None:
@@ -111,3 +111,24 @@ def test_cont2_adds_two_continuous_codes_and_their_q_outputs() -> None:
     x = np.zeros((8, 28, 28, 1), "float32")
     logs = trainer.fit(x, batch_size=8, epochs=1, verbose=0).history
     assert np.isfinite(logs["g_info"][0]) and np.isfinite(logs["d_info"][0])
+
+
+def test_gw_tokens_widen_the_generator_only() -> None:
+    base = variants.build("paper+info+nojit", seed=0, steps=10)
+    for token, (filters, hidden) in [("gw2", (64, 512)), ("gwp", (64, 1024))]:
+        wide = variants.build(f"paper+info+{token}+nojit", seed=0, steps=10)
+        g = wide.generator
+        assert g.get_layer("fc_0").units == hidden
+        assert g.get_layer("upconv_0").filters == filters
+        assert g.output_shape == (None, 28, 28, 1)
+        assert wide.discriminator.count_params() == base.discriminator.count_params()
+    with pytest.raises(ValueError, match="one generator width"):
+        variants.build("paper+info+gw2+gwp+nojit", seed=0, steps=10)
+
+
+def test_dlr4_and_d2_strengthen_the_discriminator() -> None:
+    trainer = variants.build("paper+info+glr3+dlr4+nojit", seed=0, steps=10)
+    rates = [float(o.learning_rate.numpy()) for o in (trainer.g_optimizer, trainer.d_optimizer)]
+    assert rates == pytest.approx([1e-3, 4e-4])
+    assert trainer.d_steps == 1
+    assert variants.build("paper+info+d2+nojit", seed=0, steps=10).d_steps == 2
