@@ -81,7 +81,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _sample(folder: Path, tmp_path: Path) -> np.ndarray:
     npz = tmp_path / f"{folder.name}.npz"
     argv = ["sample", str(folder), "--n", "12", "--seed", "3", "--out", str(tmp_path / "s.png")]
-    assert main([*argv, "--npz", str(npz)]) == 0
+    # temperature 1, not the recipe's 1.15 (tests/test_cli_temperature.py): as `trainer.sample`
+    assert main([*argv, "--npz", str(npz), "--temperature", "1"]) == 0
     with np.load(npz) as f:
         return np.asarray(f["samples"])
 

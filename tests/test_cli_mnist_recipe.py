@@ -79,6 +79,7 @@ def test_mnist_defaults_are_the_recipe() -> None:
     )
     assert (config.info_categories, config.info_noise_scale) == (10, 0.5)
     assert config.recalibrate_batch_norm is True  # the EMA weights' own BatchNorm statistics
+    assert config.sample_temperature == 1.15  # what ganlib sample/evaluate/export use
     assert (config.loss, config.preset, config.d_steps) == ("non_saturating", "dcgan", 1)
     rates = optimizer_overrides(config)
     assert rates["g_learning_rate"] == pytest.approx(1e-3)
@@ -246,7 +247,7 @@ def test_saved_generator_samples_as_the_trainer_does(infogan_run: Path, tmp_path
     trainer.restore(latest_checkpoint(infogan_run / "checkpoints"))
     assert config.recalibrate_batch_norm  # the recipe's (tests/test_cli_ema_batch_norm.py)
     recalibrate_for_sampling(trainer, config)
-    expected = trainer.sample(20, seed=3)
+    expected = trainer.sample(20, seed=3, temperature=1.15)  # the recipe's sample temperature
     np.testing.assert_allclose(samples, expected, rtol=1e-6, atol=1e-6)
     assert np.ptp(samples) > 0
     # without generator.keras (a run still training): the checkpoint, the same model
@@ -274,8 +275,8 @@ def test_evaluate_and_export_an_infogan_run(infogan_run: Path, tmp_path: Path) -
     z = np.random.default_rng(0).standard_normal((5, 74)).astype("float32")
     out = served.signatures["serving_default"](tf.constant(z))
     generator, _, _ = load_generator(infogan_run)
-    np.testing.assert_allclose(
-        next(iter(out.values())).numpy(), generator(z, training=False), rtol=1e-5, atol=1e-5
+    np.testing.assert_allclose(  # the run's sample temperature, 1.15, as ganlib sample
+        next(iter(out.values())).numpy(), generator(1.15 * z, training=False), rtol=1e-5, atol=1e-5
     )
     assert (
         main(["sample", str(infogan_run), "--rejection", "drs", "--out", str(tmp_path / "r.png")])

@@ -43,6 +43,8 @@ def image_defaults(args: argparse.Namespace, config: RunConfig) -> dict[str, Any
     for name in names:
         if getattr(args, name) is None:
             setattr(config, name, getattr(recipe, name))
+    if getattr(args, "sample_temperature", None) is None:
+        config.sample_temperature = recipe.sample_temperature
     if getattr(args, "recalibrate_batch_norm", None) is None:  # measured on the EMA weights
         config.recalibrate_batch_norm = recipe.recalibrate_batch_norm and config.ema
     if config.arch == "infogan":

@@ -28,6 +28,7 @@ def add_sampling_options(p: Any) -> None:
         "--temperature",
         type=positive_float,
         metavar="T",
-        default=1.0,
-        help="scale the latent noise by T: > 1 more variety, < 1 more fidelity (1)",
+        default=None,
+        help="scale the latent noise by T: > 1 more variety, < 1 more fidelity (the run's "
+        "--sample-temperature, else 1)",
     )

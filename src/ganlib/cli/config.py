@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,9 @@ class RunConfig:
     `recalibrate_batch_norm`: the BatchNorm statistics of the generator weights that sample
     (the EMA weights) are re-estimated from their own samples for `generator.keras` and for
     sampling from a checkpoint (`ganlib.cli._recalibration`); off in folders of earlier
-    versions, which keep the statistics training left.
+    versions, which keep the statistics training left. `sample_temperature`: the latent
+    temperature `ganlib sample`, `evaluate` and `export` use unless told otherwise (1 in folders
+    of earlier versions; `ganlib.sampling.with_temperature`).
 
     Example:
         >>> config = RunConfig(dataset="ring", kind="ring", steps=100)
@@ -82,6 +85,7 @@ class RunConfig:
     rejection_ascent: int = 0
     rejection_bins: int = 0
     recalibrate_batch_norm: bool = False
+    sample_temperature: float = 1.0
     info_categories: int = 0
     info_noise_scale: float = 1.0
     jit_compile: bool | None = None
@@ -133,6 +137,7 @@ class RunConfig:
             "generator": (dict,), "discriminator": (dict,), "version": (str,),
             "device_data": (bool,), "r1_every": (int,), "info_categories": (int,),
             "info_noise_scale": (int, float), "recalibrate_batch_norm": (bool,),
+            "sample_temperature": (int, float),
         }  # fmt: skip
         optional: dict[str, tuple[type, ...]] = {
             "lr": (int, float), "epochs": (int,), "steps": (int,), "data": (str,),
@@ -147,6 +152,10 @@ class RunConfig:
             bad_bool = isinstance(value, bool) and bool not in types
             if bad_bool or not isinstance(value, types):
                 raise ValueError(f"{source}: `{name}` has the wrong type: {value!r}")
+        if "sample_temperature" in kwargs:
+            t = float(kwargs["sample_temperature"])
+            if not (math.isfinite(t) and t > 0):
+                raise ValueError(f"{source}: `sample_temperature` must be > 0: {t!r}")
         if kwargs.get("loss") in LEGACY_LOSSES:  # a run folder of an earlier version
             kwargs["loss"] = LEGACY_LOSSES[kwargs["loss"]]
         return cls(**kwargs)
@@ -179,7 +188,7 @@ class RunConfig:
             "seed", "ema", "conditional", "data", "image_size", "lr_decay", "r1", "pack",
             "augment", "beta_1", "beta_2", "d_lr_scale", "rejection", "rejection_gamma",
             "rejection_refine", "rejection_ascent", "rejection_bins", "r1_every",
-            "recalibrate_batch_norm",
+            "recalibrate_batch_norm", "sample_temperature",
         )  # fmt: skip
         out = []
         for name in names:

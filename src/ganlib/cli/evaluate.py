@@ -10,13 +10,9 @@ from typing import Any
 from ganlib._atomic import write_text
 from ganlib.cli._limits import check_samples_fit
 from ganlib.cli._setup import CLIError, load_data, mixture_of, quiet_tensorflow_import
+from ganlib.cli._temperature import check_plain_temperature, chosen_temperature
 from ganlib.cli.rejection import chosen_sampler
-from ganlib.cli.sample import (
-    check_plain_temperature,
-    generate,
-    load_generator,
-    rejection_samples,
-)
+from ganlib.cli.sample import generate, load_generator, rejection_samples
 from ganlib.sampling.temperature import with_temperature
 
 __all__ = ["EVALUATION_FILE", "mixture_table", "run_evaluate"]
@@ -72,7 +68,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     folder = Path(args.run_dir)
     generator, config, source = load_generator(folder)
-    generator = with_temperature(generator, args.temperature)
+    temperature = chosen_temperature(args.temperature, config)
+    generator = with_temperature(generator, temperature)
     if config is None:
         raise CLIError(f"{folder} has no config.json: the real data to compare with is unknown")
     check_samples_fit(args.n, tuple(config.data_shape))
@@ -90,8 +87,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 "high-quality fraction and reverse KL"
             )
         method, gamma = chosen_sampler(config, args.rejection, args.gamma)
-        check_plain_temperature(args.temperature, method)
-        sampler = "plain samples of the generator" + _at(args.temperature)
+        check_plain_temperature(temperature, method)
+        sampler = "plain samples of the generator" + _at(temperature)
         if method is None:
             samples, _ = generate(generator, args.n, seed=args.seed, num_classes=config.num_classes)
         else:
@@ -119,8 +116,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
             seed=args.seed,
             num_classes=config.num_classes if config.conditional else None,
         )
-        if args.temperature != 1.0:
-            report.notes.append(f"samples{_at(args.temperature)}")
+        if temperature != 1.0:
+            report.notes.append(f"samples{_at(temperature)}")
         print(report.format_table())
         report.save_json(target)
     print(f"ganlib evaluate: {source} -> {target}")

@@ -17,10 +17,14 @@ def run_export(args: argparse.Namespace) -> int:
         raise CLIError(f"--out {out} already exists; choose a new folder")
     quiet_tensorflow_import()
     from ganlib.cli._setup import num_classes_of
+    from ganlib.cli._temperature import chosen_temperature
     from ganlib.cli.sample import load_generator
     from ganlib.export import export_generator
+    from ganlib.sampling.temperature import with_temperature
 
     generator, config, source = load_generator(args.run_dir)
+    temperature = chosen_temperature(None, config)  # the run's, as `ganlib sample` uses
+    generator = with_temperature(generator, temperature)
     conditional = len(generator.inputs) == 2
     classes = num_classes_of(generator, config) if conditional else None
     if conditional and classes is None:
@@ -29,5 +33,7 @@ def run_export(args: argparse.Namespace) -> int:
     path = export_generator(generator, out, num_classes=classes, ema=ema, tflite=args.tflite)
     weights = "EMA weights" if ema else "weights"
     extra = " and generator.tflite" if args.tflite else ""
+    if temperature != 1.0:
+        weights += f", latent temperature {temperature:g}"
     print(f"ganlib export: SavedModel of {source} ({weights}) -> {path}{extra}")
     return 0

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 from ganlib.cli._presets import loss_name
 from ganlib.cli._recalibration import add_option as add_recalibration_option
 from ganlib.cli._sampling_args import add_sampling_options
+from ganlib.cli._temperature import add_train_option as add_temperature_option
 from ganlib.cli.argtypes import (
     MAX_INT,
     METRIC_NAMES,
@@ -149,6 +150,7 @@ def _add_train(sub: Any) -> None:
         help="decay the learning rate linearly to lr/100 over the run (default on for vectors)",
     )
     add_recalibration_option(p)
+    add_temperature_option(p)
     p.add_argument(
         "--r1",
         type=non_negative_float,

@@ -140,6 +140,7 @@ def point_recipe(kind: str) -> PointRecipe:
 
 IMAGE_RECIPE_OPTIONS = (
     "arch", "batch_size", "latent_dim", "ema", "lr", "d_lr_scale", "recalibrate_batch_norm",
+    "sample_temperature",
 )  # fmt: skip
 """Recipe fields that `ganlib train` applies to image data when the option is not given (and
 `epochs` or `steps` when neither `--epochs` nor `--steps` is); `lr` and `d_lr_scale` with the
@@ -158,7 +159,8 @@ class ImageRecipe:
     its `InfoGANTrainer`: an
     `info_categories`-way code, the other noise scaled by `info_noise_scale`.
     `recalibrate_batch_norm`: the saved EMA generator's BatchNorm statistics are re-estimated
-    from its own samples (`ganlib.sampling.recalibrate_batch_norm`).
+    from its own samples (`ganlib.sampling.recalibrate_batch_norm`). `sample_temperature`: the
+    latent temperature `ganlib sample`/`evaluate`/`export` use (`with_temperature`).
 
     Example:
         >>> recipe = image_recipe("mnist")
@@ -180,6 +182,7 @@ class ImageRecipe:
     info_categories: int = 10
     info_noise_scale: float = 0.5
     recalibrate_batch_norm: bool = False
+    sample_temperature: float = 1.0
 
 
 # Today's image defaults, not measured as a recipe (fashion-mnist, folders, files, and
@@ -190,7 +193,7 @@ _IMAGES = ImageRecipe(arch="mlp", batch_size=64, latent_dim=100, epochs=10, ema=
 # local MNIST images; 8.5 epochs of the 60,000-image training split, at the same cost).
 _MNIST = ImageRecipe(
     arch="infogan", batch_size=64, latent_dim=74, epochs=None, steps=8007, ema=True, lr=1e-3,
-    d_lr_scale=0.2, recalibrate_batch_norm=True,
+    d_lr_scale=0.2, recalibrate_batch_norm=True, sample_temperature=1.15,
 )  # fmt: skip
 
 

@@ -18,12 +18,12 @@ from ganlib.cli._setup import (
     num_classes_of,
     quiet_tensorflow_import,
 )
+from ganlib.cli._temperature import check_plain_temperature, chosen_temperature
 from ganlib.cli.config import CONFIG_FILE, RunConfig
 from ganlib.cli.rejection import chosen_sampler
 from ganlib.sampling.temperature import with_temperature
 
 __all__ = [
-    "check_plain_temperature",
     "generate",
     "load_generator",
     "rejection_samples",
@@ -148,15 +148,6 @@ def generate(
     return generate_samples(generator, n, seed=seed, labels=labels or None, num_classes=num_classes)
 
 
-def check_plain_temperature(temperature: float, method: str | None) -> None:
-    """`CLIError` when `--temperature` is not 1 but samples come from `--rejection method`."""
-    if temperature != 1.0 and method is not None:
-        raise CLIError(
-            f"--temperature scales plain samples; this run samples with --rejection {method} "
-            "by default: pass --rejection none with --temperature"
-        )
-
-
 def write_samples_png(path: Path, samples: np.ndarray, config: RunConfig | None) -> str:
     """A grid PNG for images, a scatter PNG for vectors; returns a short description."""
     if samples.ndim == 2:
@@ -190,10 +181,10 @@ def run_sample(args: argparse.Namespace) -> int:
     if args.rejection is not None or (config is not None and config.rejection and not plain):
         method, gamma = chosen_sampler(config, args.rejection, args.gamma)
         if method is not None:
-            check_plain_temperature(args.temperature, method)
+            check_plain_temperature(chosen_temperature(args.temperature, config), method)
             return _run_rejection(args, out, method, gamma)
     generator, config, source = load_generator(args.run_dir)
-    generator = with_temperature(generator, args.temperature)
+    generator = with_temperature(generator, chosen_temperature(args.temperature, config))
     if args.interpolate is not None or args.class_grid:
         from ganlib.cli.latent_grids import run_latent_grid
 

@@ -29,6 +29,7 @@ from ganlib.cli._setup import (
     quiet_tensorflow_import,
     xla_for_run,
 )
+from ganlib.cli._temperature import check_plain_temperature
 from ganlib.cli.config import CONFIG_FILE, RunConfig
 
 __all__ = [
@@ -50,7 +51,7 @@ _OPTIONS = (
     "arch", "loss", "preset", "d_steps", "lr", "batch_size", "latent_dim", "seed", "ema",
     "conditional", "data", "image_size", "lr_decay", "r1", "pack", "augment", "beta_1", "beta_2",
     "d_lr_scale", "rejection", "rejection_gamma", "rejection_refine", "rejection_ascent",
-    "r1_every", "rejection_bins", "recalibrate_batch_norm",
+    "r1_every", "rejection_bins", "recalibrate_batch_norm", "sample_temperature",
 )  # fmt: skip
 
 
@@ -125,6 +126,7 @@ def resolve_config(args: argparse.Namespace, loaded: LoadedData, config: RunConf
             config.rejection_ascent = 0
         if args.rejection_bins is None:
             config.rejection_bins = 0  # the binned calibration is for a refined one
+    check_plain_temperature(config.sample_temperature, config.rejection, "--sample-temperature")
     g, d = build_builders(config)
     config.generator, config.discriminator = models.serialize(g), models.serialize(d)
     check_builders(config, "the command line")
