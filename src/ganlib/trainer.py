@@ -324,9 +324,10 @@ class GANTrainer(
     ) -> np.ndarray:
         """Generates `n` samples as a float32 array from the noise of `seed`.
 
-        The same call (same `seed`, `n`, `labels`, `batch_size`) gives bit-identical samples;
-        another `batch_size` the same within float rounding (kernels round by batch shape).
-        The noise comes from `numpy.random.default_rng(seed)`, not the training RNG.
+        The same call (same `seed`, `n`, `labels` and `batch_size`) gives bit-identical samples;
+        another `batch_size` gives the same samples within float rounding, since matrix kernels
+        round differently for different batch shapes. The noise comes from
+        `numpy.random.default_rng(seed)`, independent of the training RNG.
         A conditional GAN uses `labels` (length `n`) or, when omitted, classes `0, 1, 2, ...`
         in turn. When the trainer holds EMA weights (`GeneratorEMA`), they are used unless
         `use_ema=False`. `truncation=psi` redraws every latent value with `|z| > psi`
@@ -335,7 +336,8 @@ class GANTrainer(
         (`ganlib.sampling.DiscriminatorRejectionSampler` or `MetropolisHastingsSampler`,
         unconditional GANs) that keeps or chains the generator's samples.
         """
-        t, truncation = check_sample_args(n, batch_size, temperature), check_truncation(truncation)
+        t = check_sample_args(n, batch_size, temperature)
+        truncation = check_truncation(truncation)
         check_sample_labels(labels, self.num_classes)
         label_array = sample_labels(n, labels, self.conditional, self.num_classes)
         with self.ema_swapped(use_ema):

@@ -14,15 +14,16 @@ from typing import Any
 import keras
 import numpy as np
 
+from ganlib._compat import flatten_layers
+
 __all__ = ["recalibrate_batch_norm"]
 
 
 def _batch_norms(generator: Any) -> list[keras.layers.BatchNormalization]:
     """The trainable `BatchNormalization` layers of `generator`, nested ones included, in
     order (frozen ones keep their statistics: Keras updates none in a frozen layer)."""
-    # `_flatten_layers` is the walk `Model.layers` itself uses; it also finds layers held by
-    # custom layers, which `.layers` does not list.
-    layers = generator._flatten_layers(include_self=False, recursive=True)
+    # `flatten_layers` also finds layers held by custom layers, which `.layers` does not list.
+    layers = flatten_layers(generator)
     norms = [x for x in layers if isinstance(x, keras.layers.BatchNormalization) and x.trainable]
     for layer in norms:
         if layer.renorm:
