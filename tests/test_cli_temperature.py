@@ -99,6 +99,8 @@ def test_export_applies_the_run_temperature(
     z = np.random.default_rng(0).standard_normal((5, *g.inputs[0].shape[1:])).astype("float32")
     out = next(iter(served.signatures["serving_default"](tf.constant(z)).values())).numpy()
     np.testing.assert_allclose(out, g(0.5 * z).numpy(), rtol=1e-5, atol=1e-6)
+    metadata = json.loads((tmp_path / "served" / "ganlib.json").read_text())
+    assert metadata["latent_temperature"] == 0.5
 
 
 @pytest.mark.parametrize("bad", [0, -1.5, "warm", True])

@@ -105,7 +105,20 @@ def test_unconditional_signatures_and_their_checks(tmp_path: Path) -> None:
     for n in (0, MAX_SAMPLES + 1):
         with pytest.raises(tf.errors.InvalidArgumentError, match="n must be"):
             served.signatures["sample"](n=tf.constant(n), seed=tf.constant(1, tf.int64))
-    assert json.loads((folder / "ganlib.json").read_text())["ema"] is False
+    metadata = json.loads((folder / "ganlib.json").read_text())
+    assert metadata["ema"] is False and metadata["latent_temperature"] == 1.0
+
+
+def test_a_temperature_is_baked_in_and_recorded(tmp_path: Path) -> None:
+    g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(5), keras.layers.Dense(2)])
+    folder = export_generator(g, tmp_path / "m", temperature=2.0)
+    served = tf.saved_model.load(str(folder))
+    z = np.random.default_rng(0).standard_normal((4, 3)).astype("float32")
+    images = served.signatures["serving_default"](z=tf.constant(z))["images"]
+    np.testing.assert_allclose(images, g(2.0 * z), rtol=1e-5, atol=1e-6)
+    out = served.signatures["sample"](n=tf.constant(3), seed=tf.constant(1, tf.int64))
+    np.testing.assert_allclose(out["images"], g(2.0 * out["z"]), rtol=1e-5, atol=1e-6)
+    assert json.loads((folder / "ganlib.json").read_text())["latent_temperature"] == 2.0
 
 
 def test_bad_arguments_are_refused_before_writing(tmp_path: Path) -> None:
@@ -121,6 +134,8 @@ def test_bad_arguments_are_refused_before_writing(tmp_path: Path) -> None:
         export_generator(conditional_trainer().generator, tmp_path / "b")
     with pytest.raises(ValueError, match="only for conditional"):
         export_generator(g, tmp_path / "c", num_classes=3)
+    with pytest.raises(ValueError, match="temperature"):
+        export_generator(g, tmp_path / "d", temperature=0.0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]
 
 

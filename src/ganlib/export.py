@@ -11,7 +11,7 @@ Signatures of the SavedModel:
   `GANTrainer.sample(seed=...)`); a conditional generator repeats `labels` in turn up to `n`.
 
 A `ganlib.json` file beside the SavedModel records the latent shape, the number of classes,
-the output shape and whether EMA weights were exported.
+the output shape, whether EMA weights were exported and the latent temperature baked in.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from typing import Any
 
 import keras
 import tensorflow as tf
+
+from ganlib.sampling.temperature import check_temperature, with_temperature
 
 __all__ = ["MAX_SAMPLES", "export_generator", "export_trainer"]
 
@@ -65,13 +67,16 @@ def export_generator(
     num_classes: int | None = None,
     ema: bool = False,
     tflite: bool = False,
+    temperature: float = 1.0,
 ) -> Path:
     """Writes `generator` as a SavedModel with `serving_default` and `sample` signatures.
 
     `directory` must not exist yet (or be empty); it is written next to itself first and
     renamed into place, so a failed export leaves nothing behind. `ema` is only recorded in
-    `ganlib.json` (say whether these weights are an EMA). With `tflite=True`,
-    `generator.tflite` (the `serving_default` signature) is written too.
+    `ganlib.json` (say whether these weights are an EMA). `temperature` != 1 puts the latent
+    scaling of `ganlib.sampling.with_temperature` in front of the generator, so callers keep
+    feeding `z ~ N(0, I)`; `ganlib.json` records it as `latent_temperature`. With
+    `tflite=True`, `generator.tflite` (the `serving_default` signature) is written too.
 
     Example:
         >>> import tempfile, keras, numpy as np, tensorflow as tf
@@ -84,6 +89,8 @@ def export_generator(
         TensorShape([5, 3])
     """
     latent = _check_generator(generator, num_classes)
+    temperature = check_temperature(temperature)
+    generator = with_temperature(generator, temperature)
     target = Path(directory)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ValueError(f"`directory` {target} already exists and is not an empty folder")
@@ -153,6 +160,7 @@ def export_generator(
             "num_classes": num_classes,
             "output_shape": [int(s) for s in generator.outputs[0].shape[1:]],
             "ema": bool(ema),
+            "latent_temperature": temperature,
             "signatures": {
                 "serving_default": ["z", "labels"] if conditional else ["z"],
                 "sample": ["n", "seed", "labels"] if conditional else ["n", "seed"],
@@ -178,9 +186,11 @@ def export_trainer(
     *,
     use_ema: bool = True,
     tflite: bool = False,
+    temperature: float = 1.0,
 ) -> Path:
     """`export_generator` of a `GANTrainer`'s generator, with its EMA weights when it has
-    them (and `use_ema`); the trainer's weights are unchanged afterwards.
+    them (and `use_ema`), at latent `temperature`; the trainer's weights are unchanged
+    afterwards.
 
     Example:
         >>> import tempfile, keras
@@ -200,4 +210,5 @@ def export_trainer(
             num_classes=trainer.num_classes if trainer.conditional else None,
             ema=has_ema,
             tflite=tflite,
+            temperature=temperature,
         )

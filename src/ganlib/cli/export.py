@@ -20,17 +20,17 @@ def run_export(args: argparse.Namespace) -> int:
     from ganlib.cli._temperature import chosen_temperature
     from ganlib.cli.sample import load_generator
     from ganlib.export import export_generator
-    from ganlib.sampling.temperature import with_temperature
 
     generator, config, source = load_generator(args.run_dir)
     temperature = chosen_temperature(None, config)  # the run's, as `ganlib sample` uses
-    generator = with_temperature(generator, temperature)
     conditional = len(generator.inputs) == 2
     classes = num_classes_of(generator, config) if conditional else None
     if conditional and classes is None:
         raise CLIError("cannot tell the number of classes of this conditional generator")
     ema = bool(config is not None and config.ema)
-    path = export_generator(generator, out, num_classes=classes, ema=ema, tflite=args.tflite)
+    path = export_generator(
+        generator, out, num_classes=classes, ema=ema, tflite=args.tflite, temperature=temperature
+    )
     weights = "EMA weights" if ema else "weights"
     extra = " and generator.tflite" if args.tflite else ""
     if temperature != 1.0:
