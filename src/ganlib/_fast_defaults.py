@@ -16,6 +16,8 @@ from typing import Any
 
 import keras
 
+from ganlib._compat import flatten_layers
+
 AUTO_STEPS_PER_EXECUTION = 10
 # XLA's fusion pays back its compilation only for steps with enough work: the MNIST MLP pair of
 # the README has 2.95 M weights; the toy pairs of `ganlib demo` a few thousand.
@@ -68,7 +70,7 @@ def slow_under_xla(model: keras.Model, convolutions: bool = True) -> list[str]:
     pooling when `convolutions` is True."""
     parts = _SLOW_UNDER_XLA + (_CONV_LAYERS if convolutions else ())
     slow = []
-    for layer in model._flatten_layers(include_self=False):
+    for layer in flatten_layers(model):
         names = {cls.__name__ for cls in type(layer).__mro__}
         if any(part in name for name in names for part in parts):
             slow.append(layer.name)

@@ -14,6 +14,8 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from ganlib._compat import flatten_layers
+
 # Layers whose training-mode output for one sample depends on the rest of the call's batch or
 # on how many times they were called.
 _MIXING = ("BatchNormalization", "SyncBatchNormalization", "MinibatchStdDev")
@@ -24,7 +26,7 @@ def batch_independent(model: keras.Model) -> bool:
     """True when no layer of `model` mixes the samples of a batch or updates state per call
     (so one pass on `concat([a, b])` equals a pass on `a` and one on `b`). Layers that set
     `mixes_batch = True` count as mixing."""
-    for layer in model._flatten_layers(include_self=False):
+    for layer in flatten_layers(model):
         names = {cls.__name__ for cls in type(layer).__mro__}
         if names & set(_MIXING + _PER_CALL_STATE) or getattr(layer, "mixes_batch", False):
             return False

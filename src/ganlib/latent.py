@@ -15,6 +15,8 @@ from typing import Any
 import keras
 import numpy as np
 
+from ganlib._compat import flatten_layers
+
 __all__ = [
     "MAX_GRID",
     "class_noise_grid",
@@ -229,7 +231,7 @@ def class_noise_grid(
 
 
 def _embedding_size(generator: keras.Model) -> int | None:
-    for layer in generator._flatten_layers(include_self=False):
+    for layer in flatten_layers(generator):
         if isinstance(layer, keras.layers.Embedding):
             return int(layer.input_dim)
     return None
