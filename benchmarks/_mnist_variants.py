@@ -38,11 +38,18 @@ pair, the rest one change each:
     dlr4   D lr 4e-4 (with glr3: G 1e-3, D twice issue 15's 2e-4)
     d2     two D updates per step (`GANTrainer(d_steps=2)`: the same real batch, fresh noise)
     nojit  compile without XLA (still 8 steps per execution)
+    ms1    (with info) mode-seeking term (Mao et al. 2019) at weight 1 on G, pairs sharing
+           their code (`benchmarks/_mnist_modeseek.py`); ``ms03`` 0.3, ``ms3`` 3, ``msu1``
+           weight 1 with independent codes
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
+
+from _mnist_modeseek import TOKENS as _MS_TOKENS
+from _mnist_modeseek import trainer as _ms_trainer
 
 PAIRS = ("mlp", "dc8", "dc16", "dc24", "dc32", "dc64", "paper")
 TOKENS = (
@@ -50,9 +57,10 @@ TOKENS = (
     *("b64", "b0", "ttur", "lr1", "glr3", "decay", "info", "ns1", "nojit"),
     *("iw03", "iw01", "iw05", "cont2"),
     *("gw2", "gwp", "dlr4", "d2"),
+    *_MS_TOKENS,
 )
 #: Tokens that only make sense with `InfoGANTrainer` (the ``info`` token).
-_INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2"}
+_INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2", *_MS_TOKENS}
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
 _DC_ONLY = {"upc", "d2x"}
 #: Generator widths ``(base_filters, hidden_units)`` of the paper pair's width tokens.
@@ -73,8 +81,8 @@ def parse(variant: str) -> tuple[str, set[str]]:
             f"{variant!r}: upc, d2x are not for paper; info, gw2, gwp are paper only; "
             f"{sorted(_INFO_ONLY)} need info"
         )
-    if len(t & {"iw03", "iw01", "iw05"}) > 1:
-        raise ValueError(f"{variant!r}: one info weight at most")
+    if len(t & {"iw03", "iw01", "iw05"}) > 1 or len(t & _MS_TOKENS.keys()) > 1:
+        raise ValueError(f"{variant!r}: one info weight at most, one ms token at most")
     return pair, t
 
 
@@ -168,7 +176,9 @@ def build(variant: str, seed: int, steps: int) -> Any:
         extra["d_steps"] = 2
     if "info" in t:
         weights = {"iw03": 0.3, "iw01": 0.1, "iw05": 0.5}
-        trainer: Any = InfoGANTrainer(
+        ms = next(iter(t & _MS_TOKENS.keys()), None)  # parse allows one
+        info_class: Any = partial(_ms_trainer, ms) if ms else InfoGANTrainer
+        trainer: Any = info_class(
             g, d, loss=loss, num_categories=10, seed=seed,
             num_continuous=2 if "cont2" in t else 0,
             info_weight=next((w for k, w in weights.items() if k in t), 1.0),
