@@ -41,6 +41,11 @@ pair, the rest one change each:
     ms1    (with info) mode-seeking term (Mao et al. 2019) at weight 1 on G, pairs sharing
            their code (`benchmarks/_mnist_modeseek.py`); ``ms03`` 0.3, ``ms3`` 3, ``msu1``
            weight 1 with independent codes
+    scK    (paper only, not with info) self-conditioning on K k-means clusters of the real
+           images (``sc10``, ``sc30``, ``sc50``): AC-GAN on the cluster indices, clusters of
+           generated images drawn from the clusters' frequencies (`_mnist_selfcond.py`; train
+           and score with `benchmarks/mnist_selfcond.py`, which passes the cluster labels);
+           ``scpK``: D's logit conditioned on the cluster by projection, no classifier
 """
 
 from __future__ import annotations
@@ -58,7 +63,10 @@ TOKENS = (
     *("iw03", "iw01", "iw05", "cont2"),
     *("gw2", "gwp", "dlr4", "d2"),
     *_MS_TOKENS,
+    *("sc10", "sc30", "sc50", "scp10", "scp30", "scp50"),
 )
+#: Self-conditioning tokens (`_mnist_selfcond.py`) and their numbers of clusters.
+_SELFCOND = {"sc10": 10, "sc30": 30, "sc50": 50, "scp10": 10, "scp30": 30, "scp50": 50}
 #: Tokens that only make sense with `InfoGANTrainer` (the ``info`` token).
 _INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2", *_MS_TOKENS}
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
@@ -83,6 +91,10 @@ def parse(variant: str) -> tuple[str, set[str]]:
         )
     if len(t & {"iw03", "iw01", "iw05"}) > 1 or len(t & _MS_TOKENS.keys()) > 1:
         raise ValueError(f"{variant!r}: one info weight at most, one ms token at most")
+    if t & _SELFCOND.keys() and (
+        pair != "paper" or len(t & {"info", "mbstd", *_G_WIDTHS, *_SELFCOND}) > 1
+    ):
+        raise ValueError(f"{variant!r}: one scK token, paper only, not with info/mbstd/gw*")
     return pair, t
 
 
@@ -100,6 +112,12 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
         d = models.MLPDiscriminator((28, 28, 1), minibatch_stddev="mbstd" in t).build()
         return g, d, 0.9
     label = 0.9 if "ls" in t else 1.0
+    if pair == "paper" and t & _SELFCOND.keys():
+        from _mnist_selfcond import networks as selfcond_networks
+
+        sizes = (PAPER["filters"], PAPER["hidden"], PAPER["q_hidden"])
+        sc = min(t & _SELFCOND.keys())
+        return (*selfcond_networks(_SELFCOND[sc], *sizes, sc.startswith("scp")), label)
     if pair == "paper":
         q_outputs = 12 if "cont2" in t else 10
         widths = [_G_WIDTHS[k] for k in sorted(t & _G_WIDTHS.keys())]
@@ -174,11 +192,17 @@ def build(variant: str, seed: int, steps: int) -> Any:
         extra["penalties"] = [_logit_r1(d, 1.0)]
     if "d2" in t:
         extra["d_steps"] = 2
-    if "info" in t:
+    if t & _SELFCOND.keys():
+        from _mnist_selfcond import clusters, trainer_class
+
+        sc = min(t & _SELFCOND.keys())
+        cls = trainer_class(sc.startswith("scp"))
+        trainer: Any = cls(g, d, clusters(_SELFCOND[sc])[1], loss=loss, seed=seed, **extra)
+    elif "info" in t:
         weights = {"iw03": 0.3, "iw01": 0.1, "iw05": 0.5}
         ms = next(iter(t & _MS_TOKENS.keys()), None)  # parse allows one
         info_class: Any = partial(_ms_trainer, ms) if ms else InfoGANTrainer
-        trainer: Any = info_class(
+        trainer = info_class(
             g, d, loss=loss, num_categories=10, seed=seed,
             num_continuous=2 if "cont2" in t else 0,
             info_weight=next((w for k, w in weights.items() if k in t), 1.0),
