@@ -83,9 +83,12 @@ class Tempered:
         return generate(self.trainer.generator, n, noise=z, batch_size=batch_size, call=call)[0]
 
 
-def recalibrate_bn(trainer: Any, n: int = 10_000, seed: int = 40_000) -> int:
+def recalibrate_bn(
+    trainer: Any, n: int = 10_000, seed: int = 40_000, labels: np.ndarray | None = None
+) -> int:
     """Sets every BatchNorm layer's moving statistics of `trainer`'s generator to the batch
-    statistics of one pass over `n` latents of `seed` (N(0, 1), through `trainer.generate`).
+    statistics of one pass over `n` latents of `seed` (N(0, 1), through `trainer.generate`,
+    with `labels` for a conditional generator).
 
     Layer by layer in order, as each normalises with its new statistics (momentum 0 for the
     pass, then restored). `GeneratorEMA` copies the raw generator's statistics beside the
@@ -104,7 +107,7 @@ def recalibrate_bn(trainer: Any, n: int = 10_000, seed: int = 40_000) -> int:
     try:
         for layer in norms:
             layer.momentum = 0.0
-        trainer.generate(tf.constant(z), None, True)
+        trainer.generate(tf.constant(z), None if labels is None else tf.constant(labels), True)
     finally:
         for layer, momentum in zip(norms, momenta, strict=True):
             layer.momentum = momentum

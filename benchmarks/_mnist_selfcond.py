@@ -170,24 +170,11 @@ def trainer_class(projection: bool = False) -> Any:
 
 
 def recalibrate(trainer: Any, n: int = 10_000, seed: int = 40_000) -> int:
-    """Sets the generator's BatchNorm moving statistics to those of one training-mode pass
-    over `n` latents and clusters of `seed` (momentum 0 for the pass), as
-    `_mnist_conv.recalibrate_bn` does for the recipe. Returns the number of layers."""
-    import keras
-    import tensorflow as tf
+    """`_mnist_conv.recalibrate_bn` over `n` latents and clusters of `seed` (the clusters
+    drawn from their frequencies). Returns the number of layers."""
+    from _mnist_conv import recalibrate_bn
 
-    norms = [x for x in trainer.generator.layers if isinstance(x, keras.layers.BatchNormalization)]
-    momenta = [layer.momentum for layer in norms]
-    z = np.random.default_rng(seed).standard_normal((n, *trainer.latent_shape)).astype("float32")
-    labels = trainer.cluster_draw(n, seed)
-    try:
-        for layer in norms:
-            layer.momentum = 0.0
-        trainer.generate(tf.constant(z), tf.constant(labels), True)
-    finally:
-        for layer, momentum in zip(norms, momenta, strict=True):
-            layer.momentum = momentum
-    return len(norms)
+    return recalibrate_bn(trainer, n, seed, labels=trainer.cluster_draw(n, seed))
 
 
 class Tempered:
