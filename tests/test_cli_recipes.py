@@ -66,23 +66,23 @@ def test_grid_defaults_are_the_recipe() -> None:
     )
     assert config.generator["config"]["hidden_units"] == list(recipe.hidden_units)
     # DRS through a discriminator refined on the final generator (docs/benchmarks.md): the
-    # sampler of both 2-D recipes; other vector data get none
-    for kind in ("grid", "ring"):
+    # sampler of both 2-D recipes, the ring's refined twice as long; other vector data get none
+    for kind, refine in (("grid", 2000), ("ring", 4000)):
         config = _resolved([], kind)
         assert (config.rejection, config.rejection_gamma, config.rejection_refine) == (
             "drs",
             0.0,
-            2000,
+            refine,
         )
     assert (point_recipe("points").rejection, point_recipe("points").rejection_refine) == (None, 0)
     assert _resolved(["--rejection-refine", "0"], "ring").rejection_refine == 0
-    # the samples then move up the refined discriminator's logit: the grid's 10 steps, the
-    # ring's (five times narrower modes) one
+    # the grid's samples then move 10 steps up the refined discriminator's logit; the ring's
+    # modes are five times narrower, and a step of 5e-3 moves its samples off them: none
     assert (_resolved([], "grid").rejection_ascent, _resolved([], "ring").rejection_ascent) == (
         10,
-        1,
+        0,
     )
-    assert _resolved(["--rejection-ascent", "0"], "ring").rejection_ascent == 0
+    assert _resolved(["--rejection-ascent", "1"], "ring").rejection_ascent == 1
     # no refinement, no ascent, unless asked for
     assert _resolved(["--rejection-refine", "0"], "grid").rejection_ascent == 0
     argv = ["--rejection-refine", "0", "--rejection-ascent", "3"]
@@ -115,12 +115,13 @@ def test_bad_rejection_bins_are_refused() -> None:
             check_run_values(good, "config.json")
 
 
-@pytest.mark.parametrize("kind", ["ring", "grid"])
-def test_runs_shorter_than_the_refinement_record_no_sampler(kind: str) -> None:
-    """A trial run shorter than the recipe's 2,000 refinement steps is not the recipe: plain
-    samples by default (DRS there would refine longer than the run trained, and accept few)."""
-    assert _resolved(["--steps", "2000"], kind).rejection == "drs"
-    short = _resolved(["--steps", "1999"], kind)
+@pytest.mark.parametrize(("kind", "refine"), [("ring", 4000), ("grid", 2000)])
+def test_runs_shorter_than_the_refinement_record_no_sampler(kind: str, refine: int) -> None:
+    """A trial run shorter than the recipe's refinement (ring 4,000 steps, grid 2,000) is not the
+    recipe: plain samples by default (DRS there would refine longer than the run trained, and
+    accept few)."""
+    assert _resolved(["--steps", str(refine)], kind).rejection == "drs"
+    short = _resolved(["--steps", str(refine - 1)], kind)
     assert (short.rejection, short.rejection_refine, short.rejection_ascent) == (None, 0, 0)
     assert _resolved(["--steps", "5", "--rejection", "drs"], kind).rejection == "drs"
     assert _resolved(["--steps", "5", "--rejection-refine", "0"], kind).rejection == "drs"
