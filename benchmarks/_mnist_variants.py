@@ -42,7 +42,7 @@ pair, the rest one change each:
            their code (`benchmarks/_mnist_modeseek.py`); ``ms03`` 0.3, ``ms3`` 3, ``msu1``
            weight 1 with independent codes
     scK    (paper only, not with info) self-conditioning on K k-means clusters of the real
-           images (``sc10``, ``sc30``, ``sc50``): AC-GAN on the cluster indices, clusters of
+           images (``sc10``, ``sc30``, ``sc50``, ``sc100``): AC-GAN on the cluster indices, clusters of
            generated images drawn from the clusters' frequencies (`_mnist_selfcond.py`; train
            and score with `benchmarks/mnist_selfcond.py`, which passes the cluster labels);
            ``scpK``: D's logit conditioned on the cluster by projection, no classifier
@@ -63,10 +63,10 @@ TOKENS = (
     *("iw03", "iw01", "iw05", "cont2"),
     *("gw2", "gwp", "dlr4", "d2"),
     *_MS_TOKENS,
-    *("sc10", "sc30", "sc50", "scp10", "scp30", "scp50"),
+    *("sc10", "sc30", "sc50", "sc100", "scp10", "scp30", "scp50", "scp100"),
 )
 #: Self-conditioning tokens (`_mnist_selfcond.py`) and their numbers of clusters.
-_SELFCOND = {"sc10": 10, "sc30": 30, "sc50": 50, "scp10": 10, "scp30": 30, "scp50": 50}
+_SELFCOND = {f"{kind}{k}": k for kind in ("sc", "scp") for k in (10, 30, 50, 100)}
 #: Tokens that only make sense with `InfoGANTrainer` (the ``info`` token).
 _INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2", *_MS_TOKENS}
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
