@@ -42,9 +42,10 @@ pair, the rest one change each:
            their code (`benchmarks/_mnist_modeseek.py`); ``ms03`` 0.3, ``ms3`` 3, ``msu1``
            weight 1 with independent codes
     scK    (paper only, not with info) self-conditioning on K k-means clusters of the real
-           images (``sc10``, ``sc30``, ``sc50``, ``sc100``): AC-GAN on the cluster indices, clusters of
-           generated images drawn from the clusters' frequencies (`_mnist_selfcond.py`; train
-           and score with `benchmarks/mnist_selfcond.py`, which passes the cluster labels);
+           images (``sc10``, ``sc30``, ``sc50``, ``sc100``): AC-GAN on the cluster indices,
+           clusters of generated images drawn from the clusters' frequencies
+           (`_mnist_selfcond.py`; train and score with `benchmarks/mnist_selfcond.py`, which
+           passes the cluster labels);
            ``scpK``: D's logit conditioned on the cluster by projection, no classifier
 """
 
