@@ -155,10 +155,12 @@ def trainer_class(projection: bool = False) -> Any:
 
             return replica_draw(draw, batch, self._next_seed(), rows=rows)
 
-        def cluster_draw(self, n: int, seed: int | None) -> np.ndarray:
-            """`n` cluster indices from the frequencies (`default_rng([seed, 1])`)."""
+        def cluster_draw(self, n: int, seed: int | None, power: float = 1.0) -> np.ndarray:
+            """`n` cluster indices from the frequencies raised to `power` and renormalized (1:
+            the real images' frequencies, 0: uniform; `default_rng([seed, 1])`)."""
             rng = np.random.default_rng(None if seed is None else [seed, 1])
-            return rng.choice(len(self.frequencies), n, p=self.frequencies).astype("int32")
+            p = self.frequencies if power == 1 else self.frequencies**power
+            return rng.choice(len(p), n, p=p / p.sum()).astype("int32")
 
         def sample(self, n: int, labels: Any = None, seed: int | None = None, **kw: Any) -> Any:
             """`GANTrainer.sample`; without `labels`, clusters drawn by `cluster_draw`."""
@@ -178,10 +180,12 @@ def recalibrate(trainer: Any, n: int = 10_000, seed: int = 40_000) -> int:
 
 
 class Tempered:
-    """`trainer.sample` with the generator's current weights at latent temperature `t`."""
+    """`trainer.sample` with the generator's current weights at latent temperature `t`, the
+    clusters drawn by `cluster_draw(..., power)`."""
 
-    def __init__(self, trainer: Any, t: float) -> None:
-        self.trainer, self.t = trainer, float(t)
+    def __init__(self, trainer: Any, t: float, power: float = 1.0) -> None:
+        self.trainer, self.t, self.power = trainer, float(t), float(power)
 
     def sample(self, n: int, seed: int) -> Any:
-        return self.trainer.sample(n, seed=seed, use_ema=False, temperature=self.t)
+        labels = self.trainer.cluster_draw(n, seed, self.power)
+        return self.trainer.sample(n, labels, seed=seed, use_ema=False, temperature=self.t)

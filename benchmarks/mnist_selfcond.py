@@ -13,7 +13,11 @@ Three jobs, one process on one thread (TensorFlow intra/inter-op threads = 1):
               frequencies (sample seed 20,000 + seed, as every MNIST row).
     score     the rows of `run` for a saved .npz (`--weights raw,ema,ema_bn`).
 
-The runs behind docs/benchmarks.md ("MNIST recall: self-conditioning on clusters (session 13)"):
+`--cluster-power a` (run, score) samples the clusters by frequency**a renormalized (1, the
+default: as the data; 0: uniform).
+
+The runs behind docs/benchmarks.md ("MNIST recall: self-conditioning on clusters (session 13)"
+and "... more seeds and clusters (session 14)"):
 
     python benchmarks/mnist_selfcond.py clusters 30
     python benchmarks/mnist_selfcond.py run paper+b64+glr3+sc30 --steps 7956 --save runs/w \
@@ -70,10 +74,11 @@ def rows(trainer: Any, path: Path, args: argparse.Namespace, evaluator: Any, ext
             recalibrate(trainer, seed=40_000 + args.seed)
         for t in ["1"] if weights == "raw" else args.temperature.split(","):
             start = time.process_time()
-            row = score(
-                trainer, evaluator, args.n, args.seed, False, samples=Tempered(trainer, float(t))
-            )
+            tempered = Tempered(trainer, float(t), args.cluster_power)
+            row = score(trainer, evaluator, args.n, args.seed, False, samples=tempered)
             row.update(weights=weights, t=t, eval_cpu_s=round(time.process_time() - start))
+            if args.cluster_power != 1:
+                row.update(cluster_power=args.cluster_power)
             del row["ema"]
             _print({**extra, **row})
             if args.images:
@@ -153,6 +158,12 @@ def main(argv: list[str] | None = None) -> None:
             s.add_argument("checkpoint", help="an .npz written by `run`")
         s.add_argument("--weights", default="raw,ema,ema_bn", help="raw, ema, ema_bn")
         s.add_argument("--temperature", default="1,1.15,1.3", help="latent scales t")
+        s.add_argument(
+            "--cluster-power",
+            type=float,
+            default=1.0,
+            help="sample clusters by frequency**power (1: as the data, 0: uniform)",
+        )
         s.add_argument("--n", type=int, default=10_000)
         s.add_argument("--seed", type=int, default=0, help="training seed (samples 20,000+)")
         s.add_argument("--images", default=None, help="write 8x8 sample grids here")

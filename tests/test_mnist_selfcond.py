@@ -77,6 +77,21 @@ def test_generated_clusters_follow_the_frequencies(trainer: object) -> None:
     assert np.array_equal(samples, again)
 
 
+def test_cluster_power_flattens_the_draw(trainer: object) -> None:
+    """`cluster_draw(..., power)`: frequencies**power renormalized; power 1 is the data's draw,
+    power 0 uniform, and `Tempered` samples with the clusters of that draw."""
+    draw = trainer.cluster_draw  # type: ignore[attr-defined]
+    assert np.array_equal(draw(500, 4, 1.0), draw(500, 4))
+    for power in (0.0, 0.5):
+        expected = FREQ**power / (FREQ**power).sum()
+        share = np.bincount(draw(40_000, 5, power), minlength=10) / 40_000
+        assert np.abs(share - expected).max() < 0.01
+    flat = selfcond.Tempered(trainer, 1.0, power=0.0).sample(6, seed=0)
+    labels = draw(6, 0, 0.0)
+    expected_images = trainer.sample(6, labels, seed=0, use_ema=False)  # type: ignore[attr-defined]
+    assert np.array_equal(flat, expected_images)
+
+
 def test_scp10_conditions_the_adversarial_logit_by_projection(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
