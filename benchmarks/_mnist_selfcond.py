@@ -159,7 +159,7 @@ def trainer_class(projection: bool = False) -> Any:
             """`n` cluster indices from the frequencies raised to `power` and renormalized (1:
             the real images' frequencies, 0: uniform; `default_rng([seed, 1])`)."""
             rng = np.random.default_rng(None if seed is None else [seed, 1])
-            p = self.frequencies if power == 1 else self.frequencies**power
+            p = self.frequencies**power
             return rng.choice(len(p), n, p=p / p.sum()).astype("int32")
 
         def sample(self, n: int, labels: Any = None, seed: int | None = None, **kw: Any) -> Any:
