@@ -256,6 +256,14 @@ def run(args: Any, score: Any, emit: Any) -> None:
         row["train_cpu_s"] = train_cpu
         emit({"variant": args.variant, "weights": weights, "seed": args.seed, **row})
         write(row, weights)
+    if args.drs:  # DRS through the run's discriminator on the raw generator (`ablation`'s row)
+        from mnist_recipe import drs_sampler
+
+        sampler, calibrated = drs_sampler(trainer, x, args.seed, use_ema=False)
+        row = score(trainer, evaluator, args.n, args.seed, False, rejection=sampler)
+        row.update(accepted=round(float(sampler.acceptance_rate), 4), calibrated=calibrated)
+        emit({"variant": args.variant, "weights": "drs", "seed": args.seed, **row})
+        write(row, "drs")
     if args.floor:
         floor, floor_n = evaluator.floor()
         values = {k: round(float(v), 4) for k, (v, _) in floor.items()}

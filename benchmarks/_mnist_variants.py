@@ -18,6 +18,8 @@ pair, the rest one change each:
     r1a    R1Penalty(1.0) on column 0 of D's output (the adversarial logit) alone
     mbstd  minibatch-stddev in D (mlp, dcN: before the logit; paper: before the adversarial
            logit only, Q reads the shared features without it)
+    pk2    (mlp, dcN) packing, PacGAN2: D judges pairs of samples (`pack=2` on D's builder
+           and on `GANTrainer`)
     b64    batch 64                              b0    Adam betas (0, 0.99)
     ttur   G lr 1e-4, D lr 4e-4                  lr1   G and D lr 1e-4
     glr3   G lr 1e-3 (D 2e-4: issue 15's InfoGAN rates)
@@ -65,13 +67,14 @@ TOKENS = (
     *("gw2", "gwp", "dlr4", "d2"),
     *_MS_TOKENS,
     *("sc10", "sc30", "sc50", "sc100", "scp10", "scp30", "scp50", "scp100"),
+    "pk2",
 )
 #: Self-conditioning tokens (`_mnist_selfcond.py`) and their numbers of clusters.
 _SELFCOND = {f"{kind}{k}": k for kind in ("sc", "scp") for k in (10, 30, 50, 100)}
 #: Tokens that only make sense with `InfoGANTrainer` (the ``info`` token).
 _INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2", *_MS_TOKENS}
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
-_DC_ONLY = {"upc", "d2x"}
+_DC_ONLY = {"upc", "d2x", "pk2"}
 #: Generator widths ``(base_filters, hidden_units)`` of the paper pair's width tokens.
 _G_WIDTHS = {"gw2": (64, 512), "gwp": (64, 1024)}
 #: Issue 15's InfoGAN widths (`benchmarks/_translation_infogan.py --arch paper`).
@@ -87,7 +90,7 @@ def parse(variant: str) -> tuple[str, set[str]]:
     wrong = t & _DC_ONLY if pair == "paper" else t & {"info", *_G_WIDTHS}
     if wrong or (t & _INFO_ONLY and "info" not in t):
         raise ValueError(
-            f"{variant!r}: upc, d2x are not for paper; info, gw2, gwp are paper only; "
+            f"{variant!r}: upc, d2x, pk2 are not for paper; info, gw2, gwp are paper only; "
             f"{sorted(_INFO_ONLY)} need info"
         )
     if len(t & {"iw03", "iw01", "iw05"}) > 1 or len(t & _MS_TOKENS.keys()) > 1:
@@ -110,7 +113,9 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
 
     if pair == "mlp":
         g = models.MLPGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
-        d = models.MLPDiscriminator((28, 28, 1), minibatch_stddev="mbstd" in t).build()
+        pack = 2 if "pk2" in t else 1
+        d = models.MLPDiscriminator((28, 28, 1), minibatch_stddev="mbstd" in t, pack=pack)
+        d = d.build()
         return g, d, 0.9
     label = 0.9 if "ls" in t else 1.0
     if pair == "paper" and t & _SELFCOND.keys():
@@ -131,7 +136,9 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
     g_class = _upsample_conv_generator() if "upc" in t else models.DCGANGenerator
     g = g_class(latent_dim=100, base_filters=width).build()
     d_width = 2 * width if "d2x" in t else width
-    d = models.DCGANDiscriminator(base_filters=d_width, minibatch_stddev="mbstd" in t).build()
+    d = models.DCGANDiscriminator(
+        base_filters=d_width, minibatch_stddev="mbstd" in t, pack=2 if "pk2" in t else 1
+    ).build()
     return g, d, label
 
 
@@ -193,6 +200,8 @@ def build(variant: str, seed: int, steps: int) -> Any:
         extra["penalties"] = [_logit_r1(d, 1.0)]
     if "d2" in t:
         extra["d_steps"] = 2
+    if "pk2" in t:
+        extra["pack"] = 2
     if t & _SELFCOND.keys():
         from _mnist_selfcond import clusters, trainer_class
 

@@ -14,8 +14,8 @@ Six jobs (issue 12), each one process on one thread (TensorFlow intra/inter-op t
     speed   steps/s of token variants (benchmarks/_mnist_conv.py) against the first, measured
             alternating in one process, and each one's step budget (`--budget` x speed ratio).
     run     trains one token variant (XLA, 8 steps per execution, `DeviceData`) and scores
-            raw, `GeneratorEMA(0.999)` and a second average (decay `--ema2`) samples;
-            `--save DIR` writes the raw and EMA generator weights (.npz) at each score.
+            raw, `GeneratorEMA(0.999)`, a second average (decay `--ema2`) and `--drs` (DRS,
+            raw G) samples; `--save DIR` writes raw and EMA G weights (.npz) at each score.
     truncate  scores a `run --save` generator at truncations psi and latent temperatures t.
 
 The runs behind docs/benchmarks.md ("MNIST: what fixes the README recipe's collapse"):
@@ -314,6 +314,7 @@ def main(argv: list[str] | None = None) -> None:
     u.add_argument("--ema2", type=float, default=0.99, help="decay of the second average")
     u.add_argument("--images", default=None, help="write 8x8 sample grids here")
     u.add_argument("--floor", action="store_true", help="also print the real-data floor")
+    u.add_argument("--drs", action="store_true", help="also score DRS on the raw generator")
     u.add_argument("--stop-at", default=None, help="UTC HH:MM: stop at the next epoch end")
     u.add_argument("--eval-at", default="", help="steps (comma list): raw/EMA screen rows there")
     u.add_argument("--screen-n", type=int, default=5000, help="samples of the --eval-at rows")

@@ -1,6 +1,6 @@
 """`benchmarks/_mnist_variants.py`: the token grammar of the MNIST recipe runs (issue 12) and
 the InfoGAN paper pair it builds (`paper`, `paper+info`, `paper+info+ns1`, `+mbstd`,
-`+iw03`, `+cont2`, `+gw2`, `+dlr4`, `+d2`).
+`+iw03`, `+cont2`, `+gw2`, `+dlr4`, `+d2`) and the `pk2` packing token.
 
 Model builds only (no training, no XLA): the trained rows are in docs/benchmarks.md.
 """
@@ -132,3 +132,14 @@ def test_dlr4_and_d2_strengthen_the_discriminator() -> None:
     assert rates == pytest.approx([1e-3, 4e-4])
     assert trainer.d_steps == 1
     assert variants.build("paper+info+d2+nojit", seed=0, steps=10).d_steps == 2
+
+
+@pytest.mark.parametrize("pair", ["dc16", "mlp"])
+def test_pk2_packs_pairs_in_the_discriminator_and_the_trainer(pair: str) -> None:
+    plain = variants.build(f"{pair}+nojit", seed=0, steps=10)
+    packed = variants.build(f"{pair}+pk2+nojit", seed=0, steps=10)
+    assert (plain.pack, packed.pack) == (1, 2)
+    assert plain.discriminator.input_shape == (None, 28, 28, 1)
+    assert packed.discriminator.input_shape == (None, 28, 28, 2)  # two images per judgement
+    with pytest.raises(ValueError, match="pk2 are not for paper"):
+        variants.parse("paper+pk2")
