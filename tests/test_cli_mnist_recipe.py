@@ -267,6 +267,9 @@ def test_evaluate_and_export_an_infogan_run(infogan_run: Path, tmp_path: Path) -
 
     from ganlib.cli.sample import load_generator
 
+    for extra in (["--rejection", "drs"], ["--gamma", "1"]):  # refused, not silently ignored
+        assert main(["evaluate", str(infogan_run), "--n", "40", *extra]) == 2
+        assert not (infogan_run / "metrics.json").exists()
     assert main(["evaluate", str(infogan_run), "--n", "40", "--metrics", "fid"]) == 0
     report = json.loads((infogan_run / "metrics.json").read_text())
     assert report["metrics"]["fid"]["n"] == 40 and report["metrics"]["fid"]["value"] > 0

@@ -107,6 +107,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
             },
         )
     else:
+        if args.rejection not in (None, "none") or args.gamma is not None:
+            raise CLIError(
+                "--rejection and --gamma are for ring/grid runs in evaluate; this is an image "
+                "run: evaluate its plain samples, or draw rejection samples with `ganlib sample "
+                "RUN --rejection drs`"
+            )
         real = load_data(config).x
         report = metrics.evaluate(
             generator,
