@@ -67,7 +67,7 @@ def test_grid_defaults_are_the_recipe() -> None:
     assert config.generator["config"]["hidden_units"] == list(recipe.hidden_units)
     # DRS through a discriminator refined on the final generator (docs/benchmarks.md): the
     # sampler of both 2-D recipes, the ring's refined twice as long; other vector data get none
-    for kind, refine in (("grid", 2000), ("ring", 4000)):
+    for kind, refine in (("grid", 2000), ("ring", 6000)):
         config = _resolved([], kind)
         assert (config.rejection, config.rejection_gamma, config.rejection_refine) == (
             "drs",
@@ -115,9 +115,9 @@ def test_bad_rejection_bins_are_refused() -> None:
             check_run_values(good, "config.json")
 
 
-@pytest.mark.parametrize(("kind", "refine"), [("ring", 4000), ("grid", 2000)])
+@pytest.mark.parametrize(("kind", "refine"), [("ring", 6000), ("grid", 2000)])
 def test_runs_shorter_than_the_refinement_record_no_sampler(kind: str, refine: int) -> None:
-    """A trial run shorter than the recipe's refinement (ring 4,000 steps, grid 2,000) is not the
+    """A trial run shorter than the recipe's refinement (ring 6,000 steps, grid 2,000) is not the
     recipe: plain samples by default (DRS there would refine longer than the run trained, and
     accept few)."""
     assert _resolved(["--steps", str(refine)], kind).rejection == "drs"

@@ -54,7 +54,7 @@ class PointRecipe:
     Example:
         >>> recipe = point_recipe("ring")
         >>> recipe.ema, recipe.lr_decay, recipe.rejection, recipe.rejection_refine
-        (True, True, 'drs', 4000)
+        (True, True, 'drs', 6000)
     """
 
     latent_dim: int
@@ -90,7 +90,7 @@ _RING = PointRecipe(
     ema=True,
     rejection="drs",
     rejection_gamma=0.0,
-    rejection_refine=4000,
+    rejection_refine=6000,
 )
 _GRID = PointRecipe(
     latent_dim=2,
