@@ -14,7 +14,8 @@ set), as the scoring does.
     python benchmarks/mnist_rejection.py runs/m0 --temperature 1.15,1.3,1.45 --refine 0,2000
 
 Output: one JSON line per scored sample set (FID, precision, recall, classifier score and class
-coverage, as `mnist_recipe.py`; `accepted`: DRS's share of proposals kept).
+coverage, as `mnist_recipe.py`; `accepted`: DRS's share of proposals kept), or a `gave_up` line
+where DRS kept fewer than 1 in `MAX_PROPOSALS` proposals.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def test_grid_defaults_are_the_recipe() -> None:
     )
     assert config.generator["config"]["hidden_units"] == list(recipe.hidden_units)
     # DRS through a discriminator refined on the final generator (docs/benchmarks.md): the
-    # sampler of both 2-D recipes, the ring's refined twice as long; other vector data get none
+    # sampler of both 2-D recipes, the ring's refined three times as long; other vector data none
     for kind, refine in (("grid", 2000), ("ring", 6000)):
         config = _resolved([], kind)
         assert (config.rejection, config.rejection_gamma, config.rejection_refine) == (
