@@ -111,12 +111,11 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
     """Generator, discriminator and the real label of `pair` with the tokens `t`."""
     from ganlib import models
 
+    pack = 2 if "pk2" in t else 1  # `parse` allows pk2 with mlp and dcN only
     if pair == "mlp":
         g = models.MLPGenerator(latent_dim=100, output_shape=(28, 28, 1)).build()
-        pack = 2 if "pk2" in t else 1
         d = models.MLPDiscriminator((28, 28, 1), minibatch_stddev="mbstd" in t, pack=pack)
-        d = d.build()
-        return g, d, 0.9
+        return g, d.build(), 0.9
     label = 0.9 if "ls" in t else 1.0
     if pair == "paper" and t & _SELFCOND.keys():
         from _mnist_selfcond import networks as selfcond_networks
@@ -137,7 +136,7 @@ def networks(pair: str, t: set[str]) -> tuple[Any, Any, float]:
     g = g_class(latent_dim=100, base_filters=width).build()
     d_width = 2 * width if "d2x" in t else width
     d = models.DCGANDiscriminator(
-        base_filters=d_width, minibatch_stddev="mbstd" in t, pack=2 if "pk2" in t else 1
+        base_filters=d_width, minibatch_stddev="mbstd" in t, pack=pack
     ).build()
     return g, d, label
 
@@ -234,14 +233,20 @@ def build(variant: str, seed: int, steps: int) -> Any:
     return trainer
 
 
+def adversarial_logit(discriminator: Any) -> Any:
+    """A model of `discriminator`'s first output column alone, through its own layers (the
+    InfoGAN D also returns Q's codes): what R1 on the logit and the DRS samplers judge with."""
+    import keras
+
+    return keras.Model(discriminator.input, discriminator.output[:, :1])
+
+
 def _logit_r1(discriminator: Any, weight: float) -> Any:
     """`R1Penalty(weight)` on column 0 of `discriminator`'s output (the adversarial logit)
     alone: the penalty differentiates the sum of the outputs it is given."""
-    import keras
-
     from ganlib import losses
 
-    logit = keras.Model(discriminator.inputs, discriminator.outputs[0][:, :1])  # shared layers
+    logit = adversarial_logit(discriminator)
 
     class LogitR1(losses.R1Penalty):
         def __call__(self, d: Any, real: Any, fake: Any, labels: Any = None, **kw: Any) -> Any:

@@ -28,19 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _mnist_variants import adversarial_logit
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 CALIBRATION = 5000
 """Real images and generated samples each for the Platt calibration."""
 MAX_PROPOSALS = 30
 """A DRS row gives up after this many proposals per sample (acceptance under 1/30)."""
-
-
-def adversarial_logit(discriminator: Any) -> Any:
-    """A model of `discriminator`'s first output alone (the InfoGAN D also returns Q's codes)."""
-    import keras
-
-    return keras.Model(discriminator.input, discriminator.output[:, :1])
 
 
 def _row(evaluator: Any, samples: np.ndarray, **extra: Any) -> None:

@@ -1,7 +1,8 @@
 """`benchmarks/mnist_rejection.py`: DRS on a `ganlib train mnist` run (issue 12, session 15).
 
-The scored rows are in docs/benchmarks.md; here, the one piece of its own: the InfoGAN
-discriminator's adversarial logit as a one-output model the samplers can judge with.
+The scored rows are in docs/benchmarks.md; here, the piece it adds to the samplers: the
+InfoGAN discriminator's adversarial logit as a one-output model they can judge with
+(`_mnist_variants.adversarial_logit`, which R1 on the logit uses too).
 """
 
 from __future__ import annotations
