@@ -49,6 +49,11 @@ pair, the rest one change each:
            (`_mnist_selfcond.py`; train and score with `benchmarks/mnist_selfcond.py`, which
            passes the cluster labels);
            ``scpK``: D's logit conditioned on the cluster by projection, no classifier
+    nnW    (with info) nearest-neighbour coverage term at weight W on G: each real image of
+           the batch pulls its nearest generated image closer (after IMLE;
+           `benchmarks/_mnist_cover.py`): ``nn1``, ``nn3``, ``nn10``, ``nn30``; ``nn3p1``
+           weight 3 with one extra batch of generated images in the pool, ``nn10p3`` weight
+           10 with three
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from _mnist_cover import TOKENS as _NN_TOKENS
+from _mnist_cover import trainer as _nn_trainer
 from _mnist_modeseek import TOKENS as _MS_TOKENS
 from _mnist_modeseek import trainer as _ms_trainer
 
@@ -66,13 +73,14 @@ TOKENS = (
     *("iw03", "iw01", "iw05", "cont2"),
     *("gw2", "gwp", "dlr4", "d2"),
     *_MS_TOKENS,
+    *_NN_TOKENS,
     *("sc10", "sc30", "sc50", "sc100", "scp10", "scp30", "scp50", "scp100"),
     "pk2",
 )
 #: Self-conditioning tokens (`_mnist_selfcond.py`) and their numbers of clusters.
 _SELFCOND = {f"{kind}{k}": k for kind in ("sc", "scp") for k in (10, 30, 50, 100)}
 #: Tokens that only make sense with `InfoGANTrainer` (the ``info`` token).
-_INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2", *_MS_TOKENS}
+_INFO_ONLY = {"ns1", "iw03", "iw01", "iw05", "cont2", *_MS_TOKENS, *_NN_TOKENS}
 #: Tokens that change the dcN networks' structure, or need `ganlib.models.infogan`'s Q head.
 _DC_ONLY = {"upc", "d2x", "pk2"}
 #: Generator widths ``(base_filters, hidden_units)`` of the paper pair's width tokens.
@@ -93,8 +101,9 @@ def parse(variant: str) -> tuple[str, set[str]]:
             f"{variant!r}: upc, d2x, pk2 are not for paper; info, gw2, gwp are paper only; "
             f"{sorted(_INFO_ONLY)} need info"
         )
-    if len(t & {"iw03", "iw01", "iw05"}) > 1 or len(t & _MS_TOKENS.keys()) > 1:
-        raise ValueError(f"{variant!r}: one info weight at most, one ms token at most")
+    extras = len(t & _MS_TOKENS.keys()) + len(t & _NN_TOKENS.keys())
+    if len(t & {"iw03", "iw01", "iw05"}) > 1 or extras > 1:
+        raise ValueError(f"{variant!r}: one info weight at most, one ms or nn token at most")
     if t & _SELFCOND.keys() and (
         pair != "paper" or len(t & {"info", "mbstd", *_G_WIDTHS, *_SELFCOND}) > 1
     ):
@@ -209,8 +218,11 @@ def build(variant: str, seed: int, steps: int) -> Any:
         trainer: Any = cls(g, d, clusters(_SELFCOND[sc])[1], loss=loss, seed=seed, **extra)
     elif "info" in t:
         weights = {"iw03": 0.3, "iw01": 0.1, "iw05": 0.5}
-        ms = next(iter(t & _MS_TOKENS.keys()), None)  # parse allows one
-        info_class: Any = partial(_ms_trainer, ms) if ms else InfoGANTrainer
+        ms = next(iter(t & _MS_TOKENS.keys()), None)  # parse allows one ms or nn token
+        nn = next(iter(t & _NN_TOKENS.keys()), None)
+        info_class: Any = (
+            partial(_ms_trainer, ms) if ms else partial(_nn_trainer, nn) if nn else InfoGANTrainer
+        )
         trainer = info_class(
             g, d, loss=loss, num_categories=10, seed=seed,
             num_continuous=2 if "cont2" in t else 0,

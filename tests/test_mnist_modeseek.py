@@ -85,7 +85,7 @@ def test_generator_loss_adds_the_weighted_term_on_the_scaled_noise() -> None:
 def test_ms_tokens_build_the_mode_seeking_trainer() -> None:
     assert variants.parse("paper+info+b64+glr3+ms1")[1] >= {"ms1", "info"}
     for wrong in ("paper+ms1", "paper+info+ms1+ms3"):
-        with pytest.raises(ValueError, match=r"need info|one ms token"):
+        with pytest.raises(ValueError, match=r"need info|one ms or nn token"):
             variants.parse(wrong)
     trainer = variants.build("paper+info+glr3+msu1+nojit", seed=0, steps=10)
     assert isinstance(trainer, modeseek.ModeSeekingInfoGANTrainer)
