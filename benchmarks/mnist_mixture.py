@@ -6,7 +6,9 @@ seed each, in the same wall time. This job samples such an ensemble: each image 
 of the `run --save` generators given (an equal share each, in order), at latent temperature t,
 and the union is scored as every MNIST row is (class coverage, FID, precision, recall,
 classifier score; n samples, sample seed 20,000 + seed). A user's sampler for the ensemble is
-"pick a generator uniformly, then sample it".
+"pick a generator uniformly, then sample it" (`ganlib.models.generator_mixture`, which picks
+by two extra latent entries instead of in equal shares). ``*_bn`` weights: the i-th
+checkpoint's BatchNorm statistics are re-estimated with seed 40,000 + i.
 
     cd benchmarks
     python mnist_recipe.py run paper+info+b64+glr3 --steps 7956 --seed 0 --save runs/w  # and 1
