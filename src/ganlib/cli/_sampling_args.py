@@ -8,7 +8,8 @@ from ganlib.cli.argtypes import positive_float
 
 
 def add_sampling_options(p: Any) -> None:
-    """`--rejection`, `--gamma` (discriminator-driven sampling) and `--temperature` on `p`."""
+    """`--rejection`, `--gamma` (discriminator-driven sampling), `--temperature` and `--mix`
+    on `p`."""
     p.add_argument(
         "--rejection",
         choices=("drs", "mh", "none"),
@@ -31,4 +32,13 @@ def add_sampling_options(p: Any) -> None:
         default=None,
         help="scale the latent noise by T: > 1 more variety, < 1 more fidelity (the run's "
         "--sample-temperature, else 1)",
+    )
+    p.add_argument(
+        "--mix",
+        nargs="+",
+        metavar="RUN",
+        default=None,
+        help="draw each sample from RUN_DIR's generator or one of these runs', with equal "
+        "odds: a mixture of runs trained from different seeds covers more of the data than "
+        "one (ganlib.models.generator_mixture); plain samples of runs of the same data",
     )

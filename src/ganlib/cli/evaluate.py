@@ -12,13 +12,16 @@ from ganlib.cli._limits import check_samples_fit
 from ganlib.cli._setup import CLIError, load_data, mixture_of, quiet_tensorflow_import
 from ganlib.cli._temperature import check_plain_temperature, chosen_temperature
 from ganlib.cli.rejection import chosen_sampler
-from ganlib.cli.sample import generate, load_generator, rejection_samples
+from ganlib.cli.sample import generate, load_generator, mixed_with, rejection_samples
 from ganlib.sampling.temperature import with_temperature
 
-__all__ = ["EVALUATION_FILE", "mixture_table", "run_evaluate"]
+__all__ = ["EVALUATION_FILE", "MIX_EVALUATION_FILE", "mixture_table", "run_evaluate"]
 
 EVALUATION_FILE = "metrics.json"
 """Name of the file `ganlib evaluate` writes inside the run folder."""
+MIX_EVALUATION_FILE = "metrics-mix.json"
+"""Name of the file `ganlib evaluate RUN --mix ...` writes inside RUN (the run's own
+`metrics.json` stays the run's)."""
 
 
 def mixture_table(values: dict[str, Any]) -> str:
@@ -67,13 +70,18 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from ganlib import metrics
 
     folder = Path(args.run_dir)
-    generator, config, source = load_generator(folder)
+    generator, config, loaded_from = load_generator(folder)
+    source = str(loaded_from)
     temperature = chosen_temperature(args.temperature, config)
-    generator = with_temperature(generator, temperature)
     if config is None:
         raise CLIError(f"{folder} has no config.json: the real data to compare with is unknown")
     check_samples_fit(args.n, tuple(config.data_shape))
-    target = folder / EVALUATION_FILE
+    target = folder / (MIX_EVALUATION_FILE if args.mix else EVALUATION_FILE)
+    if args.mix:  # discriminator-driven sampling refused; image runs sample plainly anyway
+        points = chosen_sampler(config, args.rejection, args.gamma)[0] if config.is_points else None
+        generator, note = mixed_with(generator, config, args.mix, points)
+        source = f"{source} {note}"
+    generator = with_temperature(generator, temperature)
     mixture = mixture_of(config.kind)
     if config.is_points:
         if mixture is None:
@@ -124,6 +132,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
         )
         if temperature != 1.0:
             report.notes.append(f"samples{_at(temperature)}")
+        if args.mix:
+            report.notes.append(f"generator: {source}")
         print(report.format_table())
         report.save_json(target)
     print(f"ganlib evaluate: {source} -> {target}")

@@ -26,6 +26,7 @@ from ganlib.sampling.temperature import with_temperature
 __all__ = [
     "generate",
     "load_generator",
+    "mixed_with",
     "rejection_samples",
     "restore_trainer",
     "run_sample",
@@ -115,6 +116,51 @@ def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
     return sampling_generator(trainer), config, checkpoint
 
 
+def mixed_with(
+    generator: Any, config: RunConfig | None, runs: list[str] | None, method: str | None
+) -> tuple[Any, str]:
+    """`(generator, note)`: with `runs` (`--mix`), the mixture of `generator` and the generators
+    of those run folders (`ganlib.models.generator_mixture`: each sample from one of them, equal
+    odds) and a note naming them; without, `generator` itself and "". Refused (`CLIError`) for
+    discriminator-driven sampling (`method`), conditional runs and runs of other data.
+
+    Example:
+        >>> import keras
+        >>> g = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> mixed_with(g, None, None, None) == (g, "")
+        True
+    """
+    if not runs:
+        return generator, ""
+    if method is not None:
+        raise CLIError(
+            f"--mix draws plain samples; this run samples with --rejection {method} by "
+            "default: pass --rejection none with --mix"
+        )
+    from ganlib.models import generator_mixture
+
+    members = [generator]
+    for run in runs:
+        member, member_config, _ = load_generator(run)
+        if config is not None and member_config is not None:
+            ours = (config.dataset, list(config.data_shape), config.conditional)
+            theirs = (
+                member_config.dataset,
+                list(member_config.data_shape),
+                member_config.conditional,
+            )
+            if ours != theirs:
+                raise CLIError(
+                    f"--mix: {run} was trained on {theirs[0]} {theirs[1]}, not {ours[0]} {ours[1]}"
+                )
+        members.append(member)
+    try:
+        mixture = generator_mixture(members)
+    except ValueError as error:
+        raise CLIError(f"--mix: {error}") from None
+    return mixture, f"mixed with {', '.join(runs)} (equal odds)"
+
+
 def generate(
     generator: Any,
     n: int,
@@ -178,12 +224,16 @@ def run_sample(args: argparse.Namespace) -> int:
     folder = Path(args.run_dir)
     config = load_run_config(folder) if (folder / CONFIG_FILE).is_file() else None
     plain = args.labels or args.interpolate is not None or args.class_grid
+    if plain and args.mix:
+        raise CLIError("--mix draws plain samples: not with --labels, --interpolate, --class-grid")
     if args.rejection is not None or (config is not None and config.rejection and not plain):
         method, gamma = chosen_sampler(config, args.rejection, args.gamma)
         if method is not None:
             check_plain_temperature(chosen_temperature(args.temperature, config), method)
+            mixed_with(None, config, args.mix, method)  # refuses --mix
             return _run_rejection(args, out, method, gamma)
     generator, config, source = load_generator(args.run_dir)
+    generator, note = mixed_with(generator, config, args.mix, None)
     generator = with_temperature(generator, chosen_temperature(args.temperature, config))
     if args.interpolate is not None or args.class_grid:
         from ganlib.cli.latent_grids import run_latent_grid
@@ -196,7 +246,7 @@ def run_sample(args: argparse.Namespace) -> int:
         labels=args.labels,
         num_classes=num_classes_of(generator, config),
     )
-    _write(args, out, samples, labels, config, f"from {source}")
+    _write(args, out, samples, labels, config, f"from {source} {note}".rstrip())
     return 0
 
 

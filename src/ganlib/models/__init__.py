@@ -27,6 +27,7 @@ from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
 from ganlib.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_plan
 from ganlib.models.infogan_latent import InfoGANLatent, with_infogan_latent
 from ganlib.models.minibatch import MinibatchStdDev
+from ganlib.models.mixture import MemberChoice, MixtureLatent, generator_mixture
 from ganlib.models.mlp import MLPDiscriminator, MLPGenerator
 from ganlib.models.packing import Pack, pack, packed, packed_shape
 from ganlib.models.patchgan import PatchGANDiscriminator
@@ -48,7 +49,9 @@ __all__ = [
     "InfoGANLatent",
     "MLPDiscriminator",
     "MLPGenerator",
+    "MemberChoice",
     "MinibatchStdDev",
+    "MixtureLatent",
     "Pack",
     "PatchGANDiscriminator",
     "ResNetGenerator",
@@ -57,6 +60,7 @@ __all__ = [
     "available",
     "dcgan_plan",
     "from_config",
+    "generator_mixture",
     "get",
     "layers",
     "normalization",
