@@ -80,6 +80,8 @@ def test_mix_refuses_rejection_other_data_and_latent_grids(
     (grid / "config.json").write_text(json.dumps({**config, "dataset": "grid", "kind": "grid"}))
     assert main(["sample", str(rings[0]), "--out", png, "--mix", str(grid)]) == 2
     assert "was trained on grid" in capsys.readouterr().err
+    assert main(["sample", str(rings[0]), "--out", png, "--mix", str(tmp_path / "none")]) == 2
+    assert "run folder not found" in capsys.readouterr().err
     argv = ["sample", str(rings[0]), "--out", png, "--mix", str(rings[1]), "--interpolate", "2"]
     assert main(argv) == 2
     assert "--mix draws plain samples" in capsys.readouterr().err

@@ -66,3 +66,13 @@ def test_bad_temperatures_are_refused(bad: object) -> None:
         sampling.with_temperature(_generator(), bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="`temperature` must be a finite number > 0"):
         sampling.check_temperature(bad)
+
+
+def test_an_unconditional_wrapper_takes_a_bare_latent_without_a_keras_warning() -> None:
+    import warnings
+
+    hot = sampling.with_temperature(_generator(), 1.3)
+    z = np.random.default_rng(4).standard_normal((4, 3)).astype("float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Keras warns when the input structure does not match
+        hot(z)

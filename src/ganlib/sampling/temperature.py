@@ -59,4 +59,6 @@ def with_temperature(generator: keras.Model, temperature: float) -> keras.Model:
     inputs = [keras.Input(tuple(x.shape[1:]), dtype=x.dtype) for x in generator.inputs]
     z = keras.layers.Rescaling(t, name="temperature")(inputs[0])
     outputs = generator([z, *inputs[1:]] if len(inputs) > 1 else z)
-    return keras.Model(inputs, outputs, name=f"{generator.name}_tempered")
+    # one input: a bare tensor, so calling the model on a tensor matches its structure
+    model_inputs = inputs if len(inputs) > 1 else inputs[0]
+    return keras.Model(model_inputs, outputs, name=f"{generator.name}_tempered")
