@@ -74,6 +74,7 @@ def main() -> None:
     recalibrate = selfcond.recalibrate if clustered else conv.recalibrate_bn
     evaluator = metrics.Evaluator(data.load_mnist(), n=args.n, metrics="fid,pr,score", keep=args.n)
     trainers = [build(args.variant, i, 1) for i in range(len(args.checkpoints))]
+    names = [Path(c).name for c in args.checkpoints]
     for weights in args.weights.split(","):
         for i, (trainer, path) in enumerate(zip(trainers, args.checkpoints, strict=True)):
             conv.load_weights(trainer, path, weights.removesuffix("_bn"))
@@ -83,7 +84,6 @@ def main() -> None:
             mixture = Mixture([tempered(trainer, float(t)) for trainer in trainers])
             row = score(trainers[0], evaluator, args.n, args.seed, False, samples=mixture)
             del row["steps"], row["ema"], row["samples"]
-            names = [Path(c).name for c in args.checkpoints]
             print(json.dumps({"checkpoints": names, "weights": weights, "t": t, **row}), flush=True)
 
 

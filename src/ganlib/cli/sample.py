@@ -27,6 +27,7 @@ __all__ = [
     "generate",
     "load_generator",
     "mixed_with",
+    "refuse_mix_with_rejection",
     "rejection_samples",
     "restore_trainer",
     "run_sample",
@@ -116,6 +117,20 @@ def load_generator(run_dir: str | Path) -> tuple[Any, RunConfig | None, Path]:
     return sampling_generator(trainer), config, checkpoint
 
 
+def refuse_mix_with_rejection(runs: list[str] | None, method: str | None) -> None:
+    """`CLIError` when `--mix` (`runs`) meets discriminator-driven sampling (`method`).
+
+    Example:
+        >>> refuse_mix_with_rejection(None, "drs"), refuse_mix_with_rejection(["r1"], None)
+        (None, None)
+    """
+    if runs and method is not None:
+        raise CLIError(
+            f"--mix draws plain samples; this run samples with --rejection {method} by "
+            "default: pass --rejection none with --mix"
+        )
+
+
 def mixed_with(
     generator: Any, config: RunConfig | None, runs: list[str] | None, method: str | None
 ) -> tuple[Any, str]:
@@ -132,11 +147,7 @@ def mixed_with(
     """
     if not runs:
         return generator, ""
-    if method is not None:
-        raise CLIError(
-            f"--mix draws plain samples; this run samples with --rejection {method} by "
-            "default: pass --rejection none with --mix"
-        )
+    refuse_mix_with_rejection(runs, method)
     from ganlib.models import generator_mixture
 
     members = [generator]
@@ -230,7 +241,7 @@ def run_sample(args: argparse.Namespace) -> int:
         method, gamma = chosen_sampler(config, args.rejection, args.gamma)
         if method is not None:
             check_plain_temperature(chosen_temperature(args.temperature, config), method)
-            mixed_with(None, config, args.mix, method)  # refuses --mix
+            refuse_mix_with_rejection(args.mix, method)
             return _run_rejection(args, out, method, gamma)
     generator, config, source = load_generator(args.run_dir)
     generator, note = mixed_with(generator, config, args.mix, None)
