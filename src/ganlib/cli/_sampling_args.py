@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ganlib.cli.argtypes import positive_float
+from ganlib.cli._bank import BANK_STEPS
+from ganlib.cli.argtypes import non_negative_float, positive_float, positive_int
+
+BANK_SPREAD = 0.6
+"""`--bank-spread`'s default (docs/benchmarks.md, \"sampling around inverted latents\")."""
 
 
 def add_sampling_options(p: Any) -> None:
-    """`--rejection`, `--gamma` (discriminator-driven sampling), `--temperature` and `--mix`
-    on `p`."""
+    """`--rejection`, `--gamma` (discriminator-driven sampling), `--temperature`, `--mix`,
+    `--bank`, `--bank-spread` and `--bank-steps` on `p`."""
     p.add_argument(
         "--rejection",
         choices=("drs", "mh", "none"),
@@ -41,4 +45,28 @@ def add_sampling_options(p: Any) -> None:
         help="draw each sample from RUN_DIR's generator or one of these runs', with equal "
         "odds: a mixture of runs trained from different seeds covers more of the data than "
         "one (ganlib.models.generator_mixture); plain samples of runs of the same data",
+    )
+    p.add_argument(
+        "--bank",
+        action="store_true",
+        help="sample around latents inverted from the run's training data "
+        "(ganlib.models.generator_with_bank): the first --bank on a run inverts the data, "
+        "several minutes, and saves RUN_DIR/latent-bank.npz for later calls; temperature 1 "
+        "unless --temperature is given; plain samples of unconditional runs",
+    )
+    p.add_argument(
+        "--bank-spread",
+        type=non_negative_float,
+        metavar="S",
+        default=BANK_SPREAD,
+        help=f"with --bank: scale of the N(0, I) noise added to a stored latent; 0 gives the "
+        f"training images' reconstructions (default {BANK_SPREAD:g})",
+    )
+    p.add_argument(
+        "--bank-steps",
+        type=positive_int,
+        metavar="N",
+        default=BANK_STEPS,
+        help=f"with --bank, when RUN_DIR/latent-bank.npz does not exist yet: Adam steps of "
+        f"the inversion per image (default {BANK_STEPS})",
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ganlib._atomic import write_text
+from ganlib.cli._bank import banked_generator, check_bank_options
 from ganlib.cli._limits import check_samples_fit
 from ganlib.cli._setup import CLIError, load_data, mixture_of, quiet_tensorflow_import
 from ganlib.cli._temperature import check_plain_temperature, chosen_temperature
@@ -15,10 +16,18 @@ from ganlib.cli.rejection import chosen_sampler
 from ganlib.cli.sample import generate, load_generator, mixed_with, rejection_samples
 from ganlib.sampling.temperature import with_temperature
 
-__all__ = ["EVALUATION_FILE", "MIX_EVALUATION_FILE", "mixture_table", "run_evaluate"]
+__all__ = [
+    "BANK_EVALUATION_FILE",
+    "EVALUATION_FILE",
+    "MIX_EVALUATION_FILE",
+    "mixture_table",
+    "run_evaluate",
+]
 
 EVALUATION_FILE = "metrics.json"
 """Name of the file `ganlib evaluate` writes inside the run folder."""
+BANK_EVALUATION_FILE = "metrics-bank.json"
+"""Name of the file `ganlib evaluate RUN --bank` writes inside RUN."""
 MIX_EVALUATION_FILE = "metrics-mix.json"
 """Name of the file `ganlib evaluate RUN --mix ...` writes inside RUN (the run's own
 `metrics.json` stays the run's)."""
@@ -72,14 +81,23 @@ def run_evaluate(args: argparse.Namespace) -> int:
     folder = Path(args.run_dir)
     generator, config, loaded_from = load_generator(folder)
     source = str(loaded_from)
-    temperature = chosen_temperature(args.temperature, config)
+    temperature = chosen_temperature(args.temperature, None if args.bank else config)
     if config is None:
         raise CLIError(f"{folder} has no config.json: the real data to compare with is unknown")
     check_samples_fit(args.n, tuple(config.data_shape))
-    target = folder / (MIX_EVALUATION_FILE if args.mix else EVALUATION_FILE)
-    if args.mix:  # discriminator-driven sampling refused; image runs sample plainly anyway
-        points = chosen_sampler(config, args.rejection, args.gamma)[0] if config.is_points else None
+    target = folder / (
+        MIX_EVALUATION_FILE if args.mix else BANK_EVALUATION_FILE if args.bank else EVALUATION_FILE
+    )
+    # discriminator-driven sampling refused with --mix and --bank; image runs sample plainly
+    points = chosen_sampler(config, args.rejection, args.gamma)[0] if config.is_points else None
+    check_bank_options(args, points)
+    if args.mix:
         generator, note = mixed_with(generator, config, args.mix, points)
+        source = f"{source} {note}"
+    if args.bank:
+        generator, note = banked_generator(
+            generator, config, folder, args.bank_spread, args.bank_steps
+        )
         source = f"{source} {note}"
     generator = with_temperature(generator, temperature)
     mixture = mixture_of(config.kind)
@@ -132,7 +150,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
         )
         if temperature != 1.0:
             report.notes.append(f"samples{_at(temperature)}")
-        if args.mix:
+        if args.mix or args.bank:
             report.notes.append(f"generator: {source}")
         print(report.format_table())
         report.save_json(target)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ganlib.cli._bank import banked_generator, check_bank_options
 from ganlib.cli._datafiles import check_keras_file
 from ganlib.cli._limits import check_builders, check_samples_fit, load_run_config
 from ganlib.cli._runfolder import check_writable
@@ -242,10 +243,17 @@ def run_sample(args: argparse.Namespace) -> int:
         if method is not None:
             check_plain_temperature(chosen_temperature(args.temperature, config), method)
             refuse_mix_with_rejection(args.mix, method)
+            check_bank_options(args, method)
             return _run_rejection(args, out, method, gamma)
+    check_bank_options(args, None)
     generator, config, source = load_generator(args.run_dir)
     generator, note = mixed_with(generator, config, args.mix, None)
-    generator = with_temperature(generator, chosen_temperature(args.temperature, config))
+    if args.bank:
+        generator, note = banked_generator(
+            generator, config, folder, args.bank_spread, args.bank_steps
+        )
+    temperature = chosen_temperature(args.temperature, None if args.bank else config)
+    generator = with_temperature(generator, temperature)
     if args.interpolate is not None or args.class_grid:
         from ganlib.cli.latent_grids import run_latent_grid
 

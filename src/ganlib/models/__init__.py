@@ -26,6 +26,7 @@ from ganlib.models import (
 from ganlib.models.base import DiscriminatorBuilder, GeneratorBuilder
 from ganlib.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_plan
 from ganlib.models.infogan_latent import InfoGANLatent, with_infogan_latent
+from ganlib.models.latent_bank import LatentBank, generator_with_bank
 from ganlib.models.minibatch import MinibatchStdDev
 from ganlib.models.mixture import MemberChoice, MixtureLatent, generator_mixture
 from ganlib.models.mlp import MLPDiscriminator, MLPGenerator
@@ -47,6 +48,7 @@ __all__ = [
     "DiscriminatorBuilder",
     "GeneratorBuilder",
     "InfoGANLatent",
+    "LatentBank",
     "MLPDiscriminator",
     "MLPGenerator",
     "MemberChoice",
@@ -61,6 +63,7 @@ __all__ = [
     "dcgan_plan",
     "from_config",
     "generator_mixture",
+    "generator_with_bank",
     "get",
     "layers",
     "normalization",

@@ -17,7 +17,22 @@ from typing import Any
 import keras
 from keras import ops
 
-__all__ = ["MemberChoice", "MixtureLatent", "generator_mixture"]
+__all__ = ["MemberChoice", "MixtureLatent", "angle_sector", "generator_mixture"]
+
+
+def angle_sector(selector: Any, count: int) -> Any:
+    """Which of `count` equal sectors the angle of each row ``(s0, s1)`` of `selector` falls
+    in, int32 in [0, count): uniform for N(0, I) rows, unchanged when a row is scaled.
+
+    Example:
+        >>> import numpy as np
+        >>> from ganlib.models.mixture import angle_sector
+        >>> angle_sector(np.array([[1.0, -1.0], [1.0, 1.0]], "float32"), 2).numpy().tolist()
+        [0, 1]
+    """
+    angle = ops.arctan2(selector[:, 1], selector[:, 0])  # [-pi, pi]
+    sector = ops.floor((angle / (2.0 * math.pi) + 0.5) * count)
+    return ops.cast(ops.clip(sector, 0, count - 1), "int32")
 
 
 @keras.saving.register_keras_serializable(package="ganlib")
@@ -78,9 +93,7 @@ class MemberChoice(keras.layers.Layer):
 
     def member_index(self, selector: Any) -> Any:
         """The picked member of each row, int32 in [0, num_members)."""
-        angle = ops.arctan2(selector[:, 1], selector[:, 0])  # [-pi, pi]
-        sector = ops.floor((angle / (2.0 * math.pi) + 0.5) * self.num_members)
-        return ops.cast(ops.clip(sector, 0, self.num_members - 1), "int32")
+        return angle_sector(selector, self.num_members)
 
     def call(self, inputs: Sequence[Any]) -> Any:
         selector, *outputs = inputs

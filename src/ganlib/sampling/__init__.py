@@ -14,6 +14,8 @@
   final generator so its logit approaches ``log(p_data / p_model)``;
 - `discriminator_ascent`: moves samples a few gradient steps up the discriminator's logit
   (Discriminator Optimal Transport's idea), after rejection sampling;
+- `invert_latents`: for each image, a latent the generator maps close to it (GAN inversion),
+  the prior of `ganlib.models.generator_with_bank`;
 - `recalibrate_batch_norm`: re-estimates the BatchNorm statistics of the weights that sample
   (the EMA weights of `GeneratorEMA`) from their own samples, after training.
 
@@ -37,6 +39,7 @@ from ganlib.sampling.discriminator import (
     mh_acceptance,
 )
 from ganlib.sampling.draw import generate, generate_batches
+from ganlib.sampling.inversion import invert_latents
 from ganlib.sampling.refine import refine_discriminator
 from ganlib.sampling.temperature import check_temperature, with_temperature
 from ganlib.sampling.truncation import check_truncation, truncated_normal
@@ -53,6 +56,7 @@ __all__ = [
     "generate",
     "generate_batches",
     "generator_proposal",
+    "invert_latents",
     "mh_acceptance",
     "recalibrate_batch_norm",
     "refine_discriminator",

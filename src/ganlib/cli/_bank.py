@@ -1,0 +1,132 @@
+"""`ganlib sample/evaluate RUN --bank` (private): sample around the inverted training data.
+
+The first `--bank` on a run inverts its training data through the run's sampling generator
+(`ganlib.sampling.invert_latents`) and saves the latents as `RUN/latent-bank.npz`; later calls
+reuse the file. An `--arch infogan` run's code entries are fixed beforehand to the code its
+discriminator's Q head reads off each image. A bank file that does not match the run is
+refused, never overwritten.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ganlib._atomic import write_bytes
+from ganlib.cli._setup import CLIError, load_data
+from ganlib.cli.config import RunConfig
+
+__all__ = [
+    "BANK_FILE",
+    "BANK_STEPS",
+    "CODE_MARGIN",
+    "bank_latents",
+    "banked_generator",
+    "check_bank_options",
+]
+
+BANK_FILE = "latent-bank.npz"
+"""Name of the file of inverted latents inside the run folder."""
+BANK_STEPS = 300
+"""Adam steps per image of the inversion (`ganlib.sampling.invert_latents`)."""
+CODE_MARGIN = 10.0
+"""An InfoGAN run's stored code entry: far above any noise the bank's spread adds, so the
+code (their argmax) never changes."""
+
+
+def _read_bank(path: Path, shape: tuple[int, int]) -> np.ndarray:
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            latents = np.asarray(stored["latents"], dtype="float32")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise CLIError(
+            f"{path} is damaged or not a latent bank ({error}); delete it to invert the "
+            "training data again"
+        ) from None
+    if latents.shape != shape or not np.all(np.isfinite(latents)):
+        raise CLIError(
+            f"{path} holds latents of shape {latents.shape}, not {shape} for this run "
+            "(or non-finite values); delete it to invert the training data again"
+        )
+    return latents
+
+
+def _initial(folder: Path, config: RunConfig, x: np.ndarray, latent_dim: int) -> tuple[Any, int]:
+    """`(initial latents, fixed entries)`: an InfoGAN run's codes read by its Q head."""
+    rng = np.random.default_rng(config.seed)
+    initial = rng.standard_normal((len(x), latent_dim)).astype("float32")
+    if config.arch != "infogan":
+        return initial, 0
+    from ganlib.cli.sample import restore_trainer
+
+    k = config.info_categories
+    trainer, _ = restore_trainer(folder, config)
+    outputs = trainer.discriminator.predict(x, batch_size=500, verbose=0)
+    codes = np.argmax(outputs[:, 1 : 1 + k], axis=1)  # column 0: the adversarial logit
+    initial[:, :k] = np.eye(k, dtype="float32")[codes] * CODE_MARGIN
+    return initial, k
+
+
+def bank_latents(
+    generator: Any, config: RunConfig, folder: Path, steps: int = BANK_STEPS
+) -> np.ndarray:
+    """The run's inverted training latents: read from `RUN/latent-bank.npz`, else computed
+    (`steps` Adam steps per image) and saved there atomically."""
+    latent_dim = int(generator.inputs[0].shape[1])
+    x = np.asarray(load_data(config).x, dtype="float32")
+    path = folder / BANK_FILE
+    if path.exists():
+        return _read_bank(path, (len(x), latent_dim))
+    from ganlib.sampling import invert_latents
+
+    initial, fixed = _initial(folder, config, x, latent_dim)
+    print(f"ganlib: inverting {len(x)} training images for --bank (once; saved as {path})")
+    start = time.monotonic()
+    latents, errors = invert_latents(generator, x, initial=initial, fixed=fixed, steps=steps)
+    buffer = io.BytesIO()
+    np.savez(buffer, latents=latents, errors=errors)
+    write_bytes(path, buffer.getvalue())
+    print(
+        f"ganlib: inverted in {time.monotonic() - start:.0f} s, mean squared error "
+        f"{float(errors.mean()):.4g}"
+    )
+    return latents
+
+
+def banked_generator(
+    generator: Any, config: RunConfig | None, folder: Path, spread: float, steps: int = BANK_STEPS
+) -> tuple[Any, str]:
+    """`(generator, note)`: `generator` sampling around the run's inverted training latents
+    (`ganlib.models.generator_with_bank`). Refused for conditional runs and runs without a
+    config."""
+    if config is None:
+        raise CLIError(f"--bank needs {folder}/config.json: the training data is unknown")
+    if config.conditional or len(generator.inputs) != 1:
+        raise CLIError("--bank is for unconditional runs; this run is conditional")
+    from ganlib.models import generator_with_bank
+
+    latents = bank_latents(generator, config, folder, steps)
+    note = f"around the latents of {len(latents)} training images (spread {spread:g})"
+    return generator_with_bank(generator, latents, spread), note
+
+
+def check_bank_options(args: Any, method: str | None) -> None:
+    """`CLIError` when `--bank` meets options it cannot serve: `--mix`, a latent grid or
+    labels, or discriminator-driven sampling (`method`, the run's or `--rejection`'s)."""
+    if not args.bank:
+        return
+    if args.mix:
+        raise CLIError("--bank samples one run: not with --mix")
+    grids = getattr(args, "interpolate", None) is not None or getattr(args, "class_grid", False)
+    if getattr(args, "labels", None) or grids:
+        raise CLIError("--bank draws plain samples: not with --labels, --interpolate, --class-grid")
+    if method is not None:
+        raise CLIError(
+            f"--bank draws plain samples; this run samples with --rejection {method} by "
+            "default: pass --rejection none with --bank"
+        )
