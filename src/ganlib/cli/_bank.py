@@ -116,12 +116,10 @@ def banked_generator(
 
 
 def check_bank_options(args: Any, method: str | None) -> None:
-    """`CLIError` when `--bank` meets options it cannot serve: `--mix`, a latent grid or
-    labels, or discriminator-driven sampling (`method`, the run's or `--rejection`'s)."""
+    """`CLIError` when `--bank` meets options it cannot serve: a latent grid or labels, or
+    discriminator-driven sampling (`method`, the run's or `--rejection`'s)."""
     if not args.bank:
         return
-    if args.mix:
-        raise CLIError("--bank samples one run: not with --mix")
     grids = getattr(args, "interpolate", None) is not None or getattr(args, "class_grid", False)
     if getattr(args, "labels", None) or grids:
         raise CLIError("--bank draws plain samples: not with --labels, --interpolate, --class-grid")

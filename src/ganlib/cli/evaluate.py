@@ -19,6 +19,7 @@ from ganlib.sampling.temperature import with_temperature
 __all__ = [
     "BANK_EVALUATION_FILE",
     "EVALUATION_FILE",
+    "MIX_BANK_EVALUATION_FILE",
     "MIX_EVALUATION_FILE",
     "mixture_table",
     "run_evaluate",
@@ -28,6 +29,8 @@ EVALUATION_FILE = "metrics.json"
 """Name of the file `ganlib evaluate` writes inside the run folder."""
 BANK_EVALUATION_FILE = "metrics-bank.json"
 """Name of the file `ganlib evaluate RUN --bank` writes inside RUN."""
+MIX_BANK_EVALUATION_FILE = "metrics-mix-bank.json"
+"""Name of the file `ganlib evaluate RUN --mix ... --bank` writes inside RUN."""
 MIX_EVALUATION_FILE = "metrics-mix.json"
 """Name of the file `ganlib evaluate RUN --mix ...` writes inside RUN (the run's own
 `metrics.json` stays the run's)."""
@@ -86,18 +89,21 @@ def run_evaluate(args: argparse.Namespace) -> int:
         raise CLIError(f"{folder} has no config.json: the real data to compare with is unknown")
     check_samples_fit(args.n, tuple(config.data_shape))
     target = folder / (
-        MIX_EVALUATION_FILE if args.mix else BANK_EVALUATION_FILE if args.bank else EVALUATION_FILE
+        (MIX_BANK_EVALUATION_FILE if args.bank else MIX_EVALUATION_FILE)
+        if args.mix
+        else BANK_EVALUATION_FILE
+        if args.bank
+        else EVALUATION_FILE
     )
     # discriminator-driven sampling refused with --mix and --bank; image runs sample plainly
     points = chosen_sampler(config, args.rejection, args.gamma)[0] if config.is_points else None
     check_bank_options(args, points)
-    if args.mix:
-        generator, note = mixed_with(generator, config, args.mix, points)
+    bank = (args.bank_spread, args.bank_steps) if args.bank else None
+    if bank is not None:
+        generator, note = banked_generator(generator, config, folder, *bank)
         source = f"{source} {note}"
-    if args.bank:
-        generator, note = banked_generator(
-            generator, config, folder, args.bank_spread, args.bank_steps
-        )
+    if args.mix:
+        generator, note = mixed_with(generator, config, args.mix, points, bank)
         source = f"{source} {note}"
     generator = with_temperature(generator, temperature)
     mixture = mixture_of(config.kind)

@@ -133,12 +133,18 @@ def refuse_mix_with_rejection(runs: list[str] | None, method: str | None) -> Non
 
 
 def mixed_with(
-    generator: Any, config: RunConfig | None, runs: list[str] | None, method: str | None
+    generator: Any,
+    config: RunConfig | None,
+    runs: list[str] | None,
+    method: str | None,
+    bank: tuple[float, int] | None = None,
 ) -> tuple[Any, str]:
     """`(generator, note)`: with `runs` (`--mix`), the mixture of `generator` and the generators
     of those run folders (`ganlib.models.generator_mixture`: each sample from one of them, equal
-    odds) and a note naming them; without, `generator` itself and "". Refused (`CLIError`) for
-    discriminator-driven sampling (`method`), conditional runs and runs of other data.
+    odds) and a note naming them; without, `generator` itself and "". With `bank` (`--bank`'s
+    spread and steps) each of those runs samples around its own inverted training data (pass
+    `generator` already banked). Refused (`CLIError`) for discriminator-driven sampling
+    (`method`), conditional runs and runs of other data.
 
     Example:
         >>> import keras
@@ -165,6 +171,8 @@ def mixed_with(
                 raise CLIError(
                     f"--mix: {run} was trained on {theirs[0]} {theirs[1]}, not {ours[0]} {ours[1]}"
                 )
+        if bank is not None:
+            member = banked_generator(member, member_config, Path(run), *bank)[0]
         members.append(member)
     try:
         mixture = generator_mixture(members)
@@ -247,11 +255,11 @@ def run_sample(args: argparse.Namespace) -> int:
             return _run_rejection(args, out, method, gamma)
     check_bank_options(args, None)
     generator, config, source = load_generator(args.run_dir)
-    generator, note = mixed_with(generator, config, args.mix, None)
-    if args.bank:
-        generator, note = banked_generator(
-            generator, config, folder, args.bank_spread, args.bank_steps
-        )
+    bank, bank_note = (args.bank_spread, args.bank_steps) if args.bank else None, ""
+    if bank is not None:
+        generator, bank_note = banked_generator(generator, config, folder, *bank)
+    generator, note = mixed_with(generator, config, args.mix, None, bank)
+    note = f"{bank_note} {note}".strip()
     temperature = chosen_temperature(args.temperature, None if args.bank else config)
     generator = with_temperature(generator, temperature)
     if args.interpolate is not None or args.class_grid:
