@@ -40,6 +40,24 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return train_tiny_run(tmp_path_factory.mktemp("tiny_run"))
 
 
+@pytest.fixture(scope="session")
+def tiny_infogan_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 4-step `ganlib train mnist` run (the InfoGAN recipe, batch 16) on 40 random 28x28
+    digits (`RUN.parent / "mnist.npz"`), shared by the session: copy it before changing it."""
+    import numpy as np
+
+    from ganlib.cli import main
+
+    folder = tmp_path_factory.mktemp("infogan_run")
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (40, 28, 28), dtype=np.uint8)
+    y = (np.arange(40) % 10).astype(np.uint8)
+    np.savez(folder / "mnist.npz", x_train=x, y_train=y, x_test=x, y_test=y)
+    argv = ["train", "mnist", "--data", str(folder / "mnist.npz"), "--steps", "4"]
+    assert main([*argv, "--batch-size", "16", "--out", str(folder / "run")]) == 0
+    return folder / "run"
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Prints how many distinct bad inputs the bad-input tests tried (tests/_badinput.py)."""
     import sys

@@ -17,17 +17,10 @@ from ganlib.cli.sample import restore_trainer
 from ganlib.models.mixture import angle_sector
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 4-step `ganlib train mnist` run (the InfoGAN recipe) on 40 random 28x28 digits."""
-    folder = tmp_path_factory.mktemp("bank")
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, (40, 28, 28), dtype=np.uint8)
-    y = (np.arange(40) % 10).astype(np.uint8)
-    np.savez(folder / "mnist.npz", x_train=x, y_train=y, x_test=x, y_test=y)
-    argv = ["train", "mnist", "--data", str(folder / "mnist.npz"), "--steps", "4"]
-    assert main([*argv, "--batch-size", "16", "--out", str(folder / "run")]) == 0
-    return folder / "run"
+@pytest.fixture
+def run(tiny_infogan_run: Path) -> Path:
+    """The shared 4-step InfoGAN run on 40 random digits (copied before any change)."""
+    return tiny_infogan_run
 
 
 def _sample(run: Path, tmp_path: Path, *extra: str) -> np.ndarray:

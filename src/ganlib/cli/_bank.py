@@ -32,7 +32,7 @@ __all__ = [
 
 BANK_FILE = "latent-bank.npz"
 """Name of the file of inverted latents inside the run folder."""
-BANK_STEPS = 300
+BANK_STEPS = 400
 """Adam steps per image of the inversion (`ganlib.sampling.invert_latents`)."""
 CODE_MARGIN = 10.0
 """An InfoGAN run's stored code entry: far above any noise the bank's spread adds, so the

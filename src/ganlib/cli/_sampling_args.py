@@ -7,7 +7,7 @@ from typing import Any
 from ganlib.cli._bank import BANK_STEPS
 from ganlib.cli.argtypes import non_negative_float, positive_float, positive_int
 
-BANK_SPREAD = 0.6
+BANK_SPREAD = 0.45
 """`--bank-spread`'s default (docs/benchmarks.md, \"sampling around inverted latents\")."""
 
 

@@ -99,7 +99,7 @@ class LatentBank(keras.layers.Layer):
 
 
 def generator_with_bank(
-    generator: keras.Model, latents: Any, spread: float = 0.6, name: str | None = None
+    generator: keras.Model, latents: Any, spread: float = 0.45, name: str | None = None
 ) -> keras.Model:
     """`generator` fed `LatentBank(latents, spread)`: samples around the stored latents.
 

