@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 
 from ganlib._atomic import write_bytes
+from ganlib.cli._restore import restore_trainer
+from ganlib.cli._sampling_args import BANK_STEPS
 from ganlib.cli._setup import CLIError, load_data
 from ganlib.cli.config import RunConfig
 
@@ -32,8 +34,6 @@ __all__ = [
 
 BANK_FILE = "latent-bank.npz"
 """Name of the file of inverted latents inside the run folder."""
-BANK_STEPS = 400
-"""Adam steps per image of the inversion (`ganlib.sampling.invert_latents`)."""
 CODE_MARGIN = 10.0
 """An InfoGAN run's stored code entry: far above any noise the bank's spread adds, so the
 code (their argmax) never changes."""
@@ -62,8 +62,6 @@ def _initial(folder: Path, config: RunConfig, x: np.ndarray, latent_dim: int) ->
     initial = rng.standard_normal((len(x), latent_dim)).astype("float32")
     if config.arch != "infogan":
         return initial, 0
-    from ganlib.cli.sample import restore_trainer
-
     k = config.info_categories
     trainer, _ = restore_trainer(folder, config)
     outputs = trainer.discriminator.predict(x, batch_size=500, verbose=0)

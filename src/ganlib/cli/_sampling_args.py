@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ganlib.cli._bank import BANK_STEPS
 from ganlib.cli.argtypes import non_negative_float, positive_float, positive_int
 
 BANK_SPREAD = 0.45
-"""`--bank-spread`'s default (docs/benchmarks.md, \"sampling around inverted latents\")."""
+"""`--bank-spread`'s default (docs/benchmarks.md, "MNIST recall: sampling around inverted
+latents (session 17)")."""
+BANK_STEPS = 400
+"""`--bank-steps`' default: Adam steps per image of the inversion
+(`ganlib.sampling.invert_latents`)."""
 
 
 def add_sampling_options(p: Any) -> None:

@@ -11,10 +11,10 @@ import numpy as np
 from ganlib.cli._bank import banked_generator, check_bank_options
 from ganlib.cli._datafiles import check_keras_file
 from ganlib.cli._limits import check_builders, check_samples_fit, load_run_config
+from ganlib.cli._restore import restore_trainer
 from ganlib.cli._runfolder import check_writable
 from ganlib.cli._setup import (
     CLIError,
-    make_trainer,
     mixture_of,
     num_classes_of,
     quiet_tensorflow_import,
@@ -33,35 +33,6 @@ __all__ = [
     "restore_trainer",
     "run_sample",
 ]
-
-
-def restore_trainer(folder: Path, config: RunConfig) -> tuple[Any, Path]:
-    """`(trainer, checkpoint)`: the run's trainer at its latest complete checkpoint.
-
-    When the run kept a `GeneratorEMA`, the generator holds the averaged weights; with the
-    run's `recalibrate_batch_norm`, their BatchNorm statistics re-estimated as for
-    `generator.keras` (`ganlib.cli._recalibration`).
-    """
-    from ganlib.checkpoint import latest_checkpoint
-    from ganlib.cli._recalibration import recalibrate_for_sampling
-    from ganlib.cli.train import CHECKPOINT_DIR
-
-    checkpoint = latest_checkpoint(folder / CHECKPOINT_DIR)
-    if checkpoint is None:
-        raise FileNotFoundError(f"{folder} has no complete checkpoint")
-    trainer = make_trainer(config)
-    ema = None
-    if config.ema:
-        from ganlib.callbacks import GeneratorEMA
-
-        ema = GeneratorEMA()
-        ema.set_model(trainer)
-        ema.build()
-    trainer.restore(checkpoint)
-    if ema is not None:
-        ema.swap()  # the generator now holds the averaged weights
-    recalibrate_for_sampling(trainer, config)
-    return trainer, checkpoint
 
 
 def rejection_samples(
