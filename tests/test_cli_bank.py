@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from ganlib.cli import main
-from ganlib.cli._bank import BANK_FILE, CODE_MARGIN
+from ganlib.cli._bank import BANK_FILE, CODE_MARGIN, fingerprint
+from ganlib.cli._setup import load_data
 from ganlib.cli.config import RunConfig
 from ganlib.cli.sample import restore_trainer
 from ganlib.models.mixture import angle_sector
@@ -78,7 +79,10 @@ def test_bank_with_mix_banks_every_run_on_its_own_data(run: Path, tmp_path: Path
     first, second = tmp_path / "a", tmp_path / "b"
     shutil.copytree(run, first)
     shutil.copytree(run, second)
-    np.savez(second / BANK_FILE, latents=np.zeros((40, 74), "float32"))  # b's own bank
+    g_b = keras.saving.load_model(second / "generator.keras", compile=False)
+    made_for = fingerprint(g_b, load_data(RunConfig.load(second)).x)
+    zeros = np.zeros((40, 74), "float32")
+    np.savez(second / BANK_FILE, latents=zeros, fingerprint=np.array(made_for))  # b's own bank
     samples = _sample(first, tmp_path, "--mix", str(second), "--bank-spread", "0")
     assert (first / BANK_FILE).is_file()
     g = keras.saving.load_model(first / "generator.keras", compile=False)
@@ -101,9 +105,25 @@ def test_a_damaged_bank_is_refused_and_kept(
     assert main(["sample", str(folder), "--out", png, "--bank"]) == 2
     assert "delete it" in capsys.readouterr().err
     assert (folder / BANK_FILE).read_bytes() == b"not a zip"
-    np.savez(folder / BANK_FILE, latents=np.zeros((3, 74), "float32"))
+    np.savez(folder / BANK_FILE, latents=np.zeros((3, 74), "float32"), fingerprint="x")
     assert main(["sample", str(folder), "--out", png, "--bank"]) == 2
     assert "(3, 74), not (40, 74)" in capsys.readouterr().err
+
+
+def test_a_bank_of_other_weights_is_refused(
+    run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(run, folder)
+    png = str(tmp_path / "s.png")
+    _sample(folder, tmp_path)  # makes the bank
+    g = keras.saving.load_model(folder / "generator.keras", compile=False)
+    g.set_weights([w + 0.01 for w in g.get_weights()])  # the run trained on, say
+    g.save(folder / "generator.keras")
+    kept = (folder / BANK_FILE).read_bytes()
+    assert main(["sample", str(folder), "--out", png, "--bank"]) == 2
+    assert "other generator weights" in capsys.readouterr().err
+    assert (folder / BANK_FILE).read_bytes() == kept
 
 
 def test_bank_refuses_what_it_cannot_serve(

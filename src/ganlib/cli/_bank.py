@@ -3,12 +3,14 @@
 The first `--bank` on a run inverts its training data through the run's sampling generator
 (`ganlib.sampling.invert_latents`) and saves the latents as `RUN/latent-bank.npz`; later calls
 reuse the file. An `--arch infogan` run's code entries are fixed beforehand to the code its
-discriminator's Q head reads off each image. A bank file that does not match the run is
-refused, never overwritten.
+discriminator's Q head reads off each image. A bank file that does not match the run (its
+shape, or the fingerprint of the generator's weights and the data it was made for) is refused,
+never overwritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 import zipfile
@@ -30,6 +32,7 @@ __all__ = [
     "bank_latents",
     "banked_generator",
     "check_bank_options",
+    "fingerprint",
 ]
 
 BANK_FILE = "latent-bank.npz"
@@ -39,19 +42,40 @@ CODE_MARGIN = 10.0
 code (their argmax) never changes."""
 
 
-def _read_bank(path: Path, shape: tuple[int, int]) -> np.ndarray:
+def fingerprint(generator: Any, x: np.ndarray) -> str:
+    """SHA-256 of the generator's weights and the training data: what a bank was made for.
+
+    Example:
+        >>> import keras, numpy as np
+        >>> g = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+        >>> x = np.zeros((4, 3), "float32")
+        >>> fingerprint(g, x) == fingerprint(g, x), fingerprint(g, x) == fingerprint(g, x + 1)
+        (True, False)
+    """
+    digest = hashlib.sha256()
+    for weights in generator.get_weights():
+        digest.update(np.ascontiguousarray(weights, dtype="float32").tobytes())
+    digest.update(np.ascontiguousarray(x, dtype="float32").tobytes())
+    return digest.hexdigest()
+
+
+def _read_bank(path: Path, shape: tuple[int, int], made_for: str) -> np.ndarray:
+    again = "delete it to invert the training data again"
     try:
         with np.load(path, allow_pickle=False) as stored:
             latents = np.asarray(stored["latents"], dtype="float32")
+            stored_for = str(stored["fingerprint"])
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
-        raise CLIError(
-            f"{path} is damaged or not a latent bank ({error}); delete it to invert the "
-            "training data again"
-        ) from None
+        raise CLIError(f"{path} is damaged or not a latent bank ({error}); {again}") from None
     if latents.shape != shape or not np.all(np.isfinite(latents)):
         raise CLIError(
             f"{path} holds latents of shape {latents.shape}, not {shape} for this run "
-            "(or non-finite values); delete it to invert the training data again"
+            f"(or non-finite values); {again}"
+        )
+    if stored_for != made_for:
+        raise CLIError(
+            f"{path} was made for other generator weights or other training data (the run "
+            f"trained on, or its data changed); {again}"
         )
     return latents
 
@@ -78,8 +102,9 @@ def bank_latents(
     latent_dim = int(generator.inputs[0].shape[1])
     x = np.asarray(load_data(config).x, dtype="float32")
     path = folder / BANK_FILE
+    made_for = fingerprint(generator, x)
     if path.exists():
-        return _read_bank(path, (len(x), latent_dim))
+        return _read_bank(path, (len(x), latent_dim), made_for)
     from ganlib.sampling import invert_latents
 
     initial, fixed = _initial(folder, config, x, latent_dim)
@@ -87,7 +112,7 @@ def bank_latents(
     start = time.monotonic()
     latents, errors = invert_latents(generator, x, initial=initial, fixed=fixed, steps=steps)
     buffer = io.BytesIO()
-    np.savez(buffer, latents=latents, errors=errors)
+    np.savez(buffer, latents=latents, errors=errors, fingerprint=np.array(made_for))
     write_bytes(path, buffer.getvalue())
     print(
         f"ganlib: inverted in {time.monotonic() - start:.0f} s, mean squared error "

@@ -72,6 +72,17 @@ def _at(temperature: float) -> str:
     return "" if temperature == 1.0 else f" at temperature {temperature:g}"
 
 
+def _evaluation_file(mix: bool, bank: bool) -> str:
+    """The file `ganlib evaluate` writes: the run's own evaluation stays apart from `--mix`'s
+    and `--bank`'s."""
+    return {
+        (False, False): EVALUATION_FILE,
+        (True, False): MIX_EVALUATION_FILE,
+        (False, True): BANK_EVALUATION_FILE,
+        (True, True): MIX_BANK_EVALUATION_FILE,
+    }[(mix, bank)]
+
+
 def _write_json(path: Path, payload: dict[str, Any]) -> None:
     write_text(path, json.dumps(payload, indent=2) + "\n")
 
@@ -88,13 +99,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if config is None:
         raise CLIError(f"{folder} has no config.json: the real data to compare with is unknown")
     check_samples_fit(args.n, tuple(config.data_shape))
-    target = folder / (
-        (MIX_BANK_EVALUATION_FILE if args.bank else MIX_EVALUATION_FILE)
-        if args.mix
-        else BANK_EVALUATION_FILE
-        if args.bank
-        else EVALUATION_FILE
-    )
+    target = folder / _evaluation_file(bool(args.mix), bool(args.bank))
     # discriminator-driven sampling refused with --mix and --bank; image runs sample plainly
     points = chosen_sampler(config, args.rejection, args.gamma)[0] if config.is_points else None
     check_bank_options(args, points)
