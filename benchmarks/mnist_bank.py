@@ -16,6 +16,10 @@ image of A, and the share of samples nearer than the 5th percentile of B's dista
     ganlib train mnist --seed 0 --out runs/m0
     ganlib evaluate runs/m0 --n 10000 --bank          # the protocol; writes the bank
     python benchmarks/mnist_bank.py runs/m0 --spread 0,0.3,0.45,0.6 --temperature 1,1.15,1.3
+    python benchmarks/mnist_bank.py runs/m0 --mix runs/m1 --spread 0.45,0.6 --temperature 1.3
+
+With `--mix`, every row samples the mixture of the runs (`ganlib.models.generator_mixture`),
+each run around its own bank.
 
 Output: one JSON line per row (FID, precision, recall, classifier score, class coverage on B,
 n = 5,000 by default, and the distances).
@@ -54,7 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--temperature", default="1,1.15,1.3", help="plain-sample temperatures")
     p.add_argument("--n", type=int, default=5000, help="samples per row (at most half the data)")
     p.add_argument("--seed", type=int, default=0, help="split seed 123 + seed, sample seed")
-    p.add_argument("--bank-steps", type=int, default=None, help="if the bank must be made")
+    p.add_argument("--bank-steps", type=int, default=None, help="if a bank must be made")
+    p.add_argument("--mix", nargs="+", default=[], help="more runs: every row samples the mixture")
     args = p.parse_args(argv)
 
     from _quality_mnist import score_samples
@@ -63,20 +68,27 @@ def main(argv: list[str] | None = None) -> None:
     from ganlib.cli._bank import BANK_STEPS, bank_latents
     from ganlib.cli._setup import load_data
     from ganlib.cli.sample import load_generator
-    from ganlib.models import generator_with_bank
+    from ganlib.models import generator_mixture, generator_with_bank
     from ganlib.sampling import generate, with_temperature
 
-    folder = Path(args.run_dir)
-    generator, config, _ = load_generator(folder)
-    if config is None:
-        raise SystemExit(f"{folder} has no config.json")
+    folders = [Path(args.run_dir), *map(Path, args.mix)]
+    loaded = [load_generator(folder) for folder in folders]
+    config = loaded[0][1]
+    if config is None or any(c is None or c.dataset != config.dataset for _, c, _ in loaded):
+        raise SystemExit("every run needs a config.json, all of the same data")
     x = np.asarray(load_data(config).x, dtype="float32")
     half = len(x) // 2
     if not 0 < args.n <= half:
         raise SystemExit(f"--n must lie in [1, {half}]; received {args.n}")
     order = np.random.default_rng(123 + args.seed).permutation(len(x))
     a, b = order[:half], order[half : 2 * half]
-    latents = bank_latents(generator, config, folder, args.bank_steps or BANK_STEPS)
+    steps = args.bank_steps or BANK_STEPS
+    runs = zip(loaded, folders, strict=True)
+    members = [(g, bank_latents(g, c, folder, steps)) for (g, c, _), folder in runs]
+
+    def mixed(models: list[Any]) -> Any:
+        return models[0] if len(models) == 1 else generator_mixture(models)
+
     evaluator = metrics.Evaluator(x[b], n=args.n, metrics="fid,pr,score", keep=args.n)
     fresh = nearest_distances(x[b], x[a])
     threshold = float(np.percentile(fresh, 5))
@@ -93,11 +105,12 @@ def main(argv: list[str] | None = None) -> None:
     rng = np.random.default_rng(args.seed)
     row("real A (against B: the floor)", x[a][: args.n])
     row("real A resampled with replacement", x[a][rng.integers(0, half, args.n)])
+    plain = mixed([g for g, _ in members])
     for t in (float(v) for v in args.temperature.split(",")):
-        samples, _ = generate(with_temperature(generator, t), args.n, seed=args.seed)
+        samples, _ = generate(with_temperature(plain, t), args.n, seed=args.seed)
         row(f"plain samples, t = {t:g}", samples)
     for spread in (float(v) for v in args.spread.split(",")):
-        banked = generator_with_bank(generator, latents[a], spread)
+        banked = mixed([generator_with_bank(g, bank[a], spread) for g, bank in members])
         samples, _ = generate(banked, args.n, seed=args.seed)
         row(f"bank of A, spread {spread:g}", samples)
 
