@@ -79,6 +79,7 @@ def test_bad_arguments_say_what_was_received() -> None:
     g = _generator()
     with pytest.raises(ValueError, match=r"shape \(N, 4\).*\(3, 5\)"):
         models.generator_with_bank(g, np.zeros((3, 5)))
+    assert models.LatentBank(1, 2, spread=np.float32(0.5)).spread == 0.5  # numpy scalars too
     with pytest.raises(ValueError, match="spread=-1"):
         models.generator_with_bank(g, np.zeros((3, 4)), spread=-1.0)
     with pytest.raises(ValueError, match="num_latents"):

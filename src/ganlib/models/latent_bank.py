@@ -12,6 +12,7 @@ latents, like any unconditional generator (`ganlib.sampling.generate`, `model.sa
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import keras
@@ -55,13 +56,13 @@ class LatentBank(keras.layers.Layer):
         self.latent_dim = _count(latent_dim, "latent_dim", 1)
         if (
             isinstance(spread, bool)
-            or not isinstance(spread, (int, float))
-            or not math.isfinite(spread)
-            or spread < 0
+            or not isinstance(spread, numbers.Real)
+            or not math.isfinite(float(spread))
+            or float(spread) < 0
         ):
             raise ValueError(f"`spread` must be a finite number >= 0. Received: spread={spread!r}")
-        self.spread = float(spread)
-        self.latents = self.add_weight(
+        self.spread: float = float(spread)
+        self.latents: Any = self.add_weight(
             shape=(self.num_latents, self.latent_dim),
             initializer="zeros",
             trainable=False,
