@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,16 +104,28 @@ CHECKS: dict[str, Callable[[Any], None]] = {
 }
 
 
-@pytest.mark.slow
-def test_two_replicas_train_like_one_device(tmp_path: Path) -> None:
-    out = tmp_path / "two_devices.npz"
-    proc = subprocess.run(
-        [sys.executable, str(WORKER), str(out)],
+def _run_worker(out: Path) -> subprocess.CompletedProcess[str]:
+    """The worker in a fresh interpreter (faulthandler on: a native crash prints where)."""
+    return subprocess.run(
+        [sys.executable, "-X", "faulthandler", str(WORKER), str(out)],
         env=child_env(),
         capture_output=True,
         text=True,
         timeout=900,  # ~60-100 s on 2 quiet cores; 240 s ran out at load 7-9
     )
+
+
+@pytest.mark.slow
+def test_two_replicas_train_like_one_device(tmp_path: Path) -> None:
+    out = tmp_path / "two_devices.npz"
+    proc = _run_worker(out)
+    if proc.returncode < 0:
+        # Killed by a signal: the worker (TensorFlow with two logical CPU devices) died by
+        # SIGSEGV once in four full suites of session 17, with no Python error; 18 runs of it
+        # alone, 4 at a time, passed. One more try; a second crash, or any failure, fails.
+        signal = -proc.returncode
+        warnings.warn(f"two-device worker died by signal {signal}; retried once", stacklevel=1)
+        proc = _run_worker(out)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     results = np.load(out)
     assert {name.split("/")[0] for name in results.files} == set(CHECKS)
