@@ -24,6 +24,7 @@ from ganlib.cli._restore import restore_trainer
 from ganlib.cli._sampling_args import BANK_STEPS
 from ganlib.cli._setup import CLIError, load_data
 from ganlib.cli.config import RunConfig
+from ganlib.cli.rejection import refuse_beside_rejection
 
 __all__ = [
     "BANK_FILE",
@@ -146,8 +147,4 @@ def check_bank_options(args: Any, method: str | None) -> None:
     grids = getattr(args, "interpolate", None) is not None or getattr(args, "class_grid", False)
     if getattr(args, "labels", None) or grids:
         raise CLIError("--bank draws plain samples: not with --labels, --interpolate, --class-grid")
-    if method is not None:
-        raise CLIError(
-            f"--bank draws plain samples; this run samples with --rejection {method} by "
-            "default: pass --rejection none with --bank"
-        )
+    refuse_beside_rejection("--bank", method)

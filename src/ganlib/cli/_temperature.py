@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 
-from ganlib.cli._setup import CLIError
 from ganlib.cli.argtypes import positive_float
 from ganlib.cli.config import RunConfig
+from ganlib.cli.rejection import refuse_beside_rejection
 
 __all__ = ["add_train_option", "check_plain_temperature", "chosen_temperature"]
 
@@ -46,8 +46,5 @@ def check_plain_temperature(
     temperature: float, method: str | None, option: str = "--temperature"
 ) -> None:
     """`CLIError` when `temperature` is not 1 but samples come from `--rejection method`."""
-    if temperature != 1.0 and method is not None:
-        raise CLIError(
-            f"{option} scales plain samples; this run samples with --rejection {method} by "
-            f"default: pass --rejection none with {option}"
-        )
+    if temperature != 1.0:
+        refuse_beside_rejection(option, method, does="scales")

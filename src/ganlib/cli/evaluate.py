@@ -101,7 +101,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
     check_samples_fit(args.n, tuple(config.data_shape))
     target = folder / _evaluation_file(bool(args.mix), bool(args.bank))
     # discriminator-driven sampling refused with --mix and --bank; image runs sample plainly
-    points = chosen_sampler(config, args.rejection, args.gamma)[0] if config.is_points else None
+    method, gamma = chosen_sampler(config, args.rejection, args.gamma)
+    points = method if config.is_points else None  # image runs: checked in their branch
     check_bank_options(args, points)
     bank = (args.bank_spread, args.bank_steps) if args.bank else None
     if bank is not None:
@@ -123,7 +124,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 "--metrics is for image runs; ring/grid runs report modes captured, "
                 "high-quality fraction and reverse KL"
             )
-        method, gamma = chosen_sampler(config, args.rejection, args.gamma)
         check_plain_temperature(temperature, method)
         sampler = "plain samples of the generator" + _at(temperature)
         if method is None:

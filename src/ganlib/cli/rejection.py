@@ -27,6 +27,7 @@ __all__ = [
     "check_rejection",
     "chosen_sampler",
     "draw_with_sampler",
+    "refuse_beside_rejection",
     "summary_metrics",
 ]
 
@@ -60,6 +61,25 @@ def _real_samples(config: RunConfig, n: int, seed: int) -> np.ndarray:
     x = load_data(config).x
     rows = np.random.default_rng(seed).permutation(len(x))[: min(n, len(x))]
     return np.asarray(x[rows], dtype="float32")
+
+
+def refuse_beside_rejection(option: str, method: str | None, does: str = "draws") -> None:
+    """`CLIError` when `option`, which only serves plain samples, meets a run that samples
+    through `--rejection method` (None: plain samples, nothing to refuse).
+
+    Example:
+        >>> refuse_beside_rejection("--mix", None)
+        >>> try:
+        ...     refuse_beside_rejection("--mix", "drs")
+        ... except CLIError as error:
+        ...     print(str(error).split(": ")[-1])
+        pass --rejection none with --mix
+    """
+    if method is not None:
+        raise CLIError(
+            f"{option} {does} plain samples; this run samples with --rejection {method} by "
+            f"default: pass --rejection none with {option}"
+        )
 
 
 def check_rejection(config: RunConfig, method: str, gamma: float) -> None:

@@ -21,7 +21,7 @@ from ganlib.cli._setup import (
 )
 from ganlib.cli._temperature import check_plain_temperature, chosen_temperature
 from ganlib.cli.config import CONFIG_FILE, RunConfig
-from ganlib.cli.rejection import chosen_sampler
+from ganlib.cli.rejection import chosen_sampler, refuse_beside_rejection
 from ganlib.sampling.temperature import with_temperature
 
 __all__ = [
@@ -96,11 +96,8 @@ def refuse_mix_with_rejection(runs: list[str] | None, method: str | None) -> Non
         >>> refuse_mix_with_rejection(None, "drs"), refuse_mix_with_rejection(["r1"], None)
         (None, None)
     """
-    if runs and method is not None:
-        raise CLIError(
-            f"--mix draws plain samples; this run samples with --rejection {method} by "
-            "default: pass --rejection none with --mix"
-        )
+    if runs:
+        refuse_beside_rejection("--mix", method)
 
 
 def mixed_with(
